@@ -1,0 +1,131 @@
+// The deck model: slides parsed from a Markdown file, with their directives,
+// speaker notes and diagnostics. No GL, no ImGui: tested on its own.
+//
+// Deck format (slides/talk.md):
+//   - slides are separated by lines holding only `---` (outside fenced code);
+//   - a slide may begin with directive lines `key: value` (before any other
+//     content); the known key is `demo`, whose value is
+//     `NAME [param=value ...]`;
+//   - speaker notes are the HTML comments (`<!-- ... -->`) at the end of a
+//     slide;
+//   - the rest is CommonMark (md4c): headings, paragraphs, nested lists,
+//     bold, italic, inline code, fenced code blocks, images.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace livedeck::deck {
+
+// A problem found in a deck, pointing at the line that caused it.
+struct Diagnostic {
+    std::string file;  // the deck's path as given
+    int line = 0;      // 1-based; 0 when the whole file is at fault
+    std::string message;
+
+    // "file:line: message" (or "file: message" when line is 0).
+    std::string str() const;
+};
+
+// Inline style flags of a span of text; combine with |.
+enum SpanStyle : unsigned {
+    SpanStyle_None = 0,
+    SpanStyle_Bold = 1 << 0,    // **strong**
+    SpanStyle_Italic = 1 << 1,  // *emphasis*
+    SpanStyle_Code = 1 << 2,    // `inline code`
+    SpanStyle_Link = 1 << 3,    // [text](url): drawn as a link, not followed
+};
+
+// A run of text with one style. Line breaks inside a paragraph are spans
+// whose text is "\n" (hard break) or " " (soft break).
+struct Span {
+    std::string text;
+    unsigned style = SpanStyle_None;
+    bool operator==(const Span&) const = default;
+};
+
+enum class BlockKind {
+    Heading,    // level 1..6, spans
+    Paragraph,  // spans
+    List,       // ordered/start, items
+    Code,       // lang, text
+    Image,      // image_path, alt
+    Quote,      // children
+    Rule,       // a thematic break (`***` or `___`)
+};
+
+struct Block;
+
+// One list item: a sequence of blocks (paragraphs, nested lists...).
+struct ListItem {
+    std::vector<Block> blocks;
+};
+
+struct Block {
+    BlockKind kind = BlockKind::Paragraph;
+    int line = 0;  // 1-based line in the deck file where the block starts (best effort)
+
+    int level = 0;            // Heading
+    std::vector<Span> spans;  // Heading, Paragraph
+
+    bool ordered = false;  // List
+    int start = 1;         // List (ordered)
+    std::vector<ListItem> items;
+
+    std::string lang;  // Code: info string's first word, e.g. "cpp", "python"
+    std::string text;  // Code: contents, with a trailing newline removed
+
+    std::filesystem::path image_path;  // Image: resolved against the deck's directory
+    std::string alt;                   // Image: alt text
+
+    std::vector<Block> children;  // Quote
+};
+
+// `demo: NAME key=value ...`
+struct DemoRef {
+    std::string name;
+    std::map<std::string, std::string> params;
+    int line = 0;
+};
+
+struct Slide {
+    int number = 0;  // 1-based
+    int line = 0;    // 1-based line of the slide's first line in the file
+    std::string title;  // plain text of the first heading ("" if none)
+    std::vector<Block> blocks;
+    std::string notes;  // speaker notes (HTML comments at the end), trimmed
+    std::optional<DemoRef> demo;
+    std::vector<Diagnostic> errors;  // problems found on this slide
+};
+
+struct Deck {
+    std::filesystem::path path;
+    std::vector<Slide> slides;
+    // Every problem: file-level ones (unreadable file) and each slide's.
+    std::vector<Diagnostic> diagnostics;
+
+    bool ok() const { return diagnostics.empty(); }
+};
+
+// Checks a demo directive against what the program knows (the demo registry).
+// Returns an error message ("unknown demo 'x'", "bad parameter ...") or nothing.
+using DemoValidator = std::function<std::optional<std::string>(const DemoRef&)>;
+
+// Parses deck text. `file` names it in diagnostics; images are resolved
+// against `base_dir` and checked (exists and decodes as PNG or JPEG).
+Deck parse(std::string_view text, const std::string& file,
+           const std::filesystem::path& base_dir, const DemoValidator& validate_demo = {});
+
+// Reads and parses a deck file. A missing or unreadable file gives a deck
+// with no slides and one diagnostic (line 0); it never throws.
+Deck load(const std::filesystem::path& path, const DemoValidator& validate_demo = {});
+
+// Plain text of spans (styles dropped).
+std::string plain_text(const std::vector<Span>& spans);
+
+}  // namespace livedeck::deck

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian package livedeck needs to build, run and test.
+# Idempotent: packages already present are skipped, so a second run is quick.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # UI, window, GL
+  libimgui-dev libglfw3-dev python3-glad libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri
+  # demos: HTTP client, event loop and HTTP server
+  libcurl4-openssl-dev libboost-dev
+  # deck: Markdown, images, fonts, highlighting
+  libmd4c-dev libstb-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core
+  fonts-jetbrains-mono libsource-highlight-dev
+  # command line, JSON
+  libcli11-dev nlohmann-json3-dev
+  # video
+  ffmpeg
+  # tests and benchmarks
+  libgtest-dev libbenchmark-dev xvfb xauth xdotool tesseract-ocr tesseract-ocr-eng
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
