@@ -1,1 +1,149 @@
-int main() {}
+// livedeck's command line: subcommands only; the work is in the libraries.
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <unistd.h>
+
+#include "farm/farm.hpp"
+#include "registry.hpp"
+#include "terminal.hpp"
+#include "views/app.hpp"
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+void on_signal(int) { interrupted = true; }
+
+bool parse_size(const std::string& text, int& width, int& height) {
+    char x = 0;
+    char extra = 0;
+    return std::sscanf(text.c_str(), "%d%c%d%c", &width, &x, &height, &extra) == 3 && (x == 'x' || x == 'X') &&
+           width >= 64 && height >= 64 && width <= 8192 && height <= 8192;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace livedeck;
+    CLI::App cli{"livedeck: a presentation program whose slides carry live code"};
+    cli.fallthrough();  // --delay and --farm work after any subcommand
+    cli.require_subcommand(0, 1);
+
+    double delay = 2.0;
+    std::string farm_url;
+    std::string deck_arg;
+    cli.add_option("--delay", delay, "Delay of the embedded animals farm, in seconds")
+        ->check(CLI::Range(0.0, 60.0));
+    cli.add_option("--farm", farm_url, "Use the animals farm at URL (URL/cow is the cow) instead of the embedded one");
+    cli.add_option("deck", deck_arg, "The deck to present (default: slides/talk.md)");
+
+    auto app_options = [&](bool browse) {
+        views::AppOptions o;
+        o.deck_path = deck_arg.empty() ? views::default_deck() : std::filesystem::path(deck_arg);
+        o.farm_url = farm_url;
+        o.farm_delay = delay;
+        o.browse = browse;
+        return o;
+    };
+
+    // browse
+    auto* browse = cli.add_subcommand("browse", "Attendee mode: browse the slides, run the demos, no notes");
+    browse->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+
+    // demo
+    auto* demo = cli.add_subcommand("demo", "Run one demo in the terminal, animated");
+    std::string demo_name;
+    bool list = false, no_animate = false;
+    std::string animals;
+    demo->add_option("name", demo_name, "The demo to run (see --list)");
+    demo->add_flag("--list", list, "List the demos in talk order");
+    demo->add_flag("--no-animate", no_animate, "Print whole lines instead of a character at a time");
+    demo->add_option("--animals", animals, "Comma-separated animals to fetch (default: cow,pig,chicken)");
+
+    // farm
+    auto* farm_cmd = cli.add_subcommand("farm", "Serve the slow animals API");
+    int port = 8080;
+    std::string address = "127.0.0.1";
+    farm_cmd->add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
+    farm_cmd->add_option("--address", address, "Address to bind");
+
+    // shot
+    auto* shot_cmd = cli.add_subcommand("shot", "Render one slide to a PNG, headless (no display needed)");
+    views::ShotOptions shot;
+    std::string size = "1920x1080";
+    shot_cmd->add_option("-o,--output", shot.output, "The PNG to write")->required();
+    shot_cmd->add_option("--slide", shot.slide, "1-based slide number, or a demo name (its first slide)");
+    shot_cmd->add_flag("--run", shot.run, "Run the slide's demo live before rendering");
+    auto* at = shot_cmd->add_option("--at", "Render S seconds after the demo started (with --run)");
+    std::string layout = "audience";
+    shot_cmd->add_option("--layout", layout, "Layout to render")->check(CLI::IsMember({"audience"}));
+    shot_cmd->add_option("--size", size, "Image size WxH (default 1920x1080)");
+    shot_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+
+    // check
+    auto* check_cmd = cli.add_subcommand("check", "Validate a deck: file:line errors, exit 1 on error");
+    check_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+
+    CLI11_PARSE(cli, argc, argv);
+
+    try {
+        if (*demo) {
+            if (list) {
+                for (const demos::Demo& d : demos::all_demos())
+                    std::cout << d.name << std::string(24 - std::min<std::size_t>(d.name.size(), 23), ' ') << d.summary
+                              << "\n";
+                return 0;
+            }
+            const demos::Demo* found = demos::find_demo(demo_name);
+            if (!found) {
+                std::cerr << "livedeck demo: unknown demo '" << demo_name << "' (livedeck demo --list shows them)\n";
+                return 2;
+            }
+            demos::Params params;
+            params.animate = !no_animate;
+            if (!animals.empty())
+                if (auto error = demos::apply_param(params, "animals", animals)) {
+                    std::cerr << "livedeck demo: " << *error << "\n";
+                    return 2;
+                }
+            std::unique_ptr<farm::Server> embedded;
+            if (farm_url.empty()) {
+                embedded = std::make_unique<farm::Server>("127.0.0.1", 0,
+                                                          std::chrono::milliseconds(static_cast<long long>(delay * 1000)));
+                params.farm_url = embedded->url();
+            } else {
+                params.farm_url = farm_url;
+            }
+            std::signal(SIGINT, on_signal);
+            std::signal(SIGTERM, on_signal);
+            return demos::run_in_terminal(*found, std::move(params), std::cout, interrupted, isatty(1));
+        }
+        if (*farm_cmd) {
+            farm::Server server(address, static_cast<std::uint16_t>(port),
+                                std::chrono::milliseconds(static_cast<long long>(delay * 1000)));
+            std::cout << "Serving the animals at " << server.url() << "/  (delay " << delay
+                      << " s; Ctrl-C stops)" << std::endl;
+            std::signal(SIGINT, on_signal);
+            std::signal(SIGTERM, on_signal);
+            while (!interrupted) ::pause();
+            server.stop();
+            return 0;
+        }
+        if (*shot_cmd) {
+            shot.app = app_options(false);
+            if (*at) shot.at = at->as<double>();
+            if (!parse_size(size, shot.width, shot.height)) {
+                std::cerr << "livedeck shot: --size must be WxH, e.g. 1920x1080\n";
+                return 2;
+            }
+            return views::shot(shot);
+        }
+        if (*check_cmd) return views::check(app_options(false).deck_path);
+        return views::present(app_options(browse->parsed()));
+    } catch (const std::exception& e) {
+        std::cerr << "livedeck: " << e.what() << "\n";
+        return 1;
+    }
+}

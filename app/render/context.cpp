@@ -1,1 +1,294 @@
-// placeholder
+#include "render/context.hpp"
+
+#include <glad/gl.h>
+// glad must come before GLFW so GLFW does not pull in the system GL header.
+#define GLFW_INCLUDE_NONE
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace livedeck::render {
+
+// [SECTION] ImGui ----------------------------------------------------------
+
+ImGuiGuard::ImGuiGuard() {
+    IMGUI_CHECKVERSION();
+    context_ = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // no imgui.ini next to the user's deck
+    io.LogFilename = nullptr;
+    if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
+        ImGui::DestroyContext(context_);
+        throw std::runtime_error("cannot initialise ImGui's OpenGL 3 renderer");
+    }
+}
+
+ImGuiGuard::~ImGuiGuard() {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui::DestroyContext(context_);
+}
+
+Image read_pixels(int width, int height) {
+    Image image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 4)};
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
+    // GL's first row is the bottom one.
+    const std::size_t stride = static_cast<std::size_t>(width) * 4;
+    std::vector<std::uint8_t> row(stride);
+    for (int y = 0; y < height / 2; ++y) {
+        std::uint8_t* a = image.rgba.data() + stride * static_cast<std::size_t>(y);
+        std::uint8_t* b = image.rgba.data() + stride * static_cast<std::size_t>(height - 1 - y);
+        std::memcpy(row.data(), a, stride);
+        std::memcpy(a, b, stride);
+        std::memcpy(b, row.data(), stride);
+    }
+    return image;
+}
+
+// [SECTION] Window (GLFW) --------------------------------------------------
+
+struct Window::Glfw {
+    Glfw() {
+        glfwSetErrorCallback([](int, const char*) {});
+        if (!glfwInit())
+            throw std::runtime_error("cannot open a window: no display (is DISPLAY set? "
+                                     "`livedeck shot` renders without one)");
+    }
+    ~Glfw() { glfwTerminate(); }
+};
+
+Window::Window(const std::string& title, int width, int height, InputHandlers handlers)
+    : glfw_(std::make_unique<Glfw>()), handlers_(std::move(handlers)) {
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+    window_ = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+    if (!window_) throw std::runtime_error("cannot create a window with OpenGL 3.3");
+    glfwMakeContextCurrent(window_);
+    glfwSwapInterval(1);
+    if (!gladLoadGL(glfwGetProcAddress)) {
+        glfwDestroyWindow(window_);
+        throw std::runtime_error("cannot load OpenGL functions");
+    }
+    glfwSetWindowUserPointer(window_, this);
+    // Ours first: ImGui's backend chains to callbacks installed before it.
+    glfwSetKeyCallback(window_, [](GLFWwindow* w, int key, int, int action, int mods) {
+        auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+        if (action != GLFW_RELEASE && self->handlers_.key) self->handlers_.key(key, mods);
+    });
+    glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned codepoint) {
+        auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+        if (self->handlers_.text) self->handlers_.text(codepoint);
+    });
+    try {
+        imgui_ = std::make_unique<ImGuiGuard>();
+    } catch (...) {
+        glfwDestroyWindow(window_);
+        throw;
+    }
+    ImGui_ImplGlfw_InitForOpenGL(window_, true);
+}
+
+Window::~Window() {
+    ImGui_ImplGlfw_Shutdown();
+    imgui_.reset();
+    glfwDestroyWindow(window_);
+}
+
+bool Window::should_close() const { return glfwWindowShouldClose(window_); }
+void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+void Window::set_title(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
+
+void Window::toggle_fullscreen() {
+    if (fullscreen_) {
+        leave_fullscreen();
+        return;
+    }
+    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+    if (!monitor) return;
+    const GLFWvidmode* mode = glfwGetVideoMode(monitor);
+    glfwGetWindowPos(window_, &saved_x_, &saved_y_);
+    glfwGetWindowSize(window_, &saved_w_, &saved_h_);
+    glfwSetWindowMonitor(window_, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+    fullscreen_ = true;
+}
+
+void Window::leave_fullscreen() {
+    if (!fullscreen_) return;
+    glfwSetWindowMonitor(window_, nullptr, saved_x_, saved_y_, saved_w_, saved_h_, 0);
+    fullscreen_ = false;
+}
+
+void Window::wait_events(double timeout_seconds) {
+    if (timeout_seconds < 0)
+        glfwWaitEvents();
+    else
+        glfwWaitEventsTimeout(timeout_seconds);
+}
+
+void Window::poll_events() { glfwPollEvents(); }
+void Window::wake() { glfwPostEmptyEvent(); }
+
+int Window::framebuffer_width() const {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    return w;
+}
+
+int Window::framebuffer_height() const {
+    int w = 0, h = 0;
+    glfwGetFramebufferSize(window_, &w, &h);
+    return h;
+}
+
+float Window::content_scale() const {
+    int fw = 0, fh = 0, ww = 0, wh = 0;
+    glfwGetFramebufferSize(window_, &fw, &fh);
+    glfwGetWindowSize(window_, &ww, &wh);
+    return ww > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
+}
+
+void Window::new_frame() {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+}
+
+void Window::render() {
+    ImGui::Render();
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    glViewport(0, 0, framebuffer_width(), framebuffer_height());
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+Image Window::read_back() const {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
+    glReadBuffer(GL_BACK);
+    return read_pixels(framebuffer_width(), framebuffer_height());
+}
+
+void Window::swap() { glfwSwapBuffers(window_); }
+
+// [SECTION] Headless (EGL) -------------------------------------------------
+
+struct Headless::Egl {
+    EGLDisplay display = EGL_NO_DISPLAY;
+    EGLContext context = EGL_NO_CONTEXT;
+
+    Egl() {
+        auto get_platform_display = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(
+            eglGetProcAddress("eglGetPlatformDisplayEXT"));
+        if (!get_platform_display)
+            throw std::runtime_error("EGL lacks eglGetPlatformDisplayEXT");
+        display = get_platform_display(EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, nullptr);
+        EGLint major = 0, minor = 0;
+        if (display == EGL_NO_DISPLAY || !eglInitialize(display, &major, &minor)) {
+            display = first_device(get_platform_display);
+            if (display == EGL_NO_DISPLAY || !eglInitialize(display, &major, &minor))
+                throw std::runtime_error(
+                    "cannot open a headless EGL display (neither Mesa's surfaceless platform "
+                    "nor an EGL device)");
+        }
+        if (!eglBindAPI(EGL_OPENGL_API)) throw std::runtime_error("EGL cannot bind OpenGL");
+        const EGLint config_attribs[] = {EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT, EGL_SURFACE_TYPE,
+                                         EGL_PBUFFER_BIT, EGL_NONE};
+        EGLConfig config = nullptr;
+        EGLint count = 0;
+        if (!eglChooseConfig(display, config_attribs, &config, 1, &count) || count < 1)
+            config = nullptr;  // EGL_KHR_no_config_context
+        const EGLint context_attribs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 3,
+                                          EGL_CONTEXT_OPENGL_PROFILE_MASK,
+                                          EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT, EGL_NONE};
+        context = eglCreateContext(display, config, EGL_NO_CONTEXT, context_attribs);
+        if (context == EGL_NO_CONTEXT) {
+            eglTerminate(display);
+            throw std::runtime_error("cannot create an OpenGL 3.3 core context through EGL");
+        }
+        if (!eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, context)) {
+            eglDestroyContext(display, context);
+            eglTerminate(display);
+            throw std::runtime_error("cannot make the EGL context current without a surface");
+        }
+    }
+
+    static EGLDisplay first_device(PFNEGLGETPLATFORMDISPLAYEXTPROC get_platform_display) {
+        auto query_devices =
+            reinterpret_cast<PFNEGLQUERYDEVICESEXTPROC>(eglGetProcAddress("eglQueryDevicesEXT"));
+        if (!query_devices) return EGL_NO_DISPLAY;
+        EGLDeviceEXT devices[8];
+        EGLint count = 0;
+        if (!query_devices(8, devices, &count) || count < 1) return EGL_NO_DISPLAY;
+        return get_platform_display(EGL_PLATFORM_DEVICE_EXT, devices[0], nullptr);
+    }
+
+    ~Egl() {
+        eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+        eglDestroyContext(display, context);
+        eglTerminate(display);
+    }
+};
+
+Headless::Headless(int width, int height)
+    : egl_(std::make_unique<Egl>()), width_(width), height_(height) {
+    if (!gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress)))
+        throw std::runtime_error("cannot load OpenGL functions through EGL");
+    glGenFramebuffers(1, &fbo_);
+    glGenRenderbuffers(1, &color_);
+    glBindRenderbuffer(GL_RENDERBUFFER, color_);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, color_);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
+        throw std::runtime_error("cannot create a " + std::to_string(width) + "x" +
+                                 std::to_string(height) + " offscreen framebuffer");
+    imgui_ = std::make_unique<ImGuiGuard>();
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(static_cast<float>(width), static_cast<float>(height));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+}
+
+Headless::~Headless() {
+    imgui_.reset();
+    glDeleteFramebuffers(1, &fbo_);
+    glDeleteRenderbuffers(1, &color_);
+}
+
+std::string Headless::renderer() const {
+    const auto* name = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    return name ? name : "unknown";
+}
+
+void Headless::new_frame(float dt) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DeltaTime = dt > 0 ? dt : 1.0f / 60.0f;
+    io.DisplaySize = ImVec2(static_cast<float>(width_), static_cast<float>(height_));
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+}
+
+void Headless::render() {
+    ImGui::Render();
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo_);
+    glViewport(0, 0, width_, height_);
+    glClearColor(0, 0, 0, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+Image Headless::read_back() const {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
+    glReadBuffer(GL_COLOR_ATTACHMENT0);
+    return read_pixels(width_, height_);
+}
+
+}  // namespace livedeck::render

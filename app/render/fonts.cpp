@@ -1,1 +1,90 @@
-// placeholder
+#include "render/fonts.hpp"
+
+#include <fontconfig/fontconfig.h>
+#include <imgui.h>
+#include <imgui_freetype.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+namespace livedeck::render {
+
+namespace {
+
+// Basic Latin, Latin-1, dashes, quotes, bullet, ellipsis, arrows, the
+// control glyphs (run, stop, restart) and check marks.
+constexpr ImWchar glyph_ranges[] = {
+    0x0020, 0x00FF, 0x2013, 0x2014, 0x2018, 0x201F, 0x2022, 0x2022, 0x2026, 0x2026,
+    0x2190, 0x2193, 0x21BB, 0x21BB, 0x21D2, 0x21D2, 0x25A0, 0x25A0, 0x25B6, 0x25B6,
+    0x2713, 0x2717, 0,
+};
+
+}  // namespace
+
+std::string find_font_file(const std::string& family, bool bold, bool italic) {
+    FcConfig* config = FcInitLoadConfigAndFonts();
+    if (!config) throw std::runtime_error("fontconfig: cannot load its configuration");
+    std::unique_ptr<FcConfig, decltype(&FcConfigDestroy)> config_guard(config, FcConfigDestroy);
+    std::unique_ptr<FcPattern, decltype(&FcPatternDestroy)> pattern(
+        FcNameParse(reinterpret_cast<const FcChar8*>(family.c_str())), FcPatternDestroy);
+    if (!pattern) throw std::runtime_error("fontconfig: bad font name '" + family + "'");
+    FcPatternAddInteger(pattern.get(), FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcPatternAddInteger(pattern.get(), FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+    FcConfigSubstitute(config, pattern.get(), FcMatchPattern);
+    FcDefaultSubstitute(pattern.get());
+    FcResult result = FcResultNoMatch;
+    std::unique_ptr<FcPattern, decltype(&FcPatternDestroy)> match(
+        FcFontMatch(config, pattern.get(), &result), FcPatternDestroy);
+    FcChar8* file = nullptr;
+    if (!match || FcPatternGetString(match.get(), FC_FILE, 0, &file) != FcResultMatch || !file)
+        throw std::runtime_error("fontconfig: no font file for '" + family + "'");
+    return reinterpret_cast<const char*>(file);
+}
+
+Fonts::Fonts(const std::string& sans_family, const std::string& mono_family) {
+    files_[static_cast<std::size_t>(Face::Sans)] = find_font_file(sans_family, false, false);
+    files_[static_cast<std::size_t>(Face::SansBold)] = find_font_file(sans_family, true, false);
+    files_[static_cast<std::size_t>(Face::SansItalic)] = find_font_file(sans_family, false, true);
+    files_[static_cast<std::size_t>(Face::SansBoldItalic)] = find_font_file(sans_family, true, true);
+    files_[static_cast<std::size_t>(Face::Mono)] = find_font_file(mono_family, false, false);
+    files_[static_cast<std::size_t>(Face::MonoBold)] = find_font_file(mono_family, true, false);
+}
+
+void Fonts::build(std::span<const FontRequest> requests, float scale) {
+    ImGuiIO& io = ImGui::GetIO();
+    ImFontAtlas* atlas = io.Fonts;
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    atlas->Clear();
+    atlas->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
+    atlas->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
+    entries_.clear();
+    for (const FontRequest& request : requests) {
+        ImFontConfig config;
+        config.OversampleH = 1;
+        config.OversampleV = 1;
+        config.PixelSnapH = true;
+        const float pixels = std::max(4.0f, std::round(request.size * scale));
+        ImFont* font = atlas->AddFontFromFileTTF(file(request.face).c_str(), pixels, &config,
+                                                 glyph_ranges);
+        if (!font) throw std::runtime_error("cannot load font " + file(request.face));
+        entries_.push_back({request.face, request.size, font});
+    }
+    if (!atlas->Build()) throw std::runtime_error("cannot build the font atlas");
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    scale_ = scale;
+}
+
+ImFont* Fonts::get(Face face, float size) const {
+    const Entry* best = nullptr;
+    for (const Entry& e : entries_) {
+        if (e.face != face) continue;
+        if (!best || std::abs(e.size - size) < std::abs(best->size - size)) best = &e;
+    }
+    if (!best && !entries_.empty()) best = &entries_.front();
+    return best ? best->font : nullptr;
+}
+
+}  // namespace livedeck::render

@@ -1,1 +1,243 @@
-// placeholder
+// The farm's HTTP server: Beast sessions as Asio coroutines on one thread.
+//
+// Shutdown runs in stages: stop() asks the io thread to close the acceptor
+// and every open connection (which also cancels each pending delay), waits a
+// bounded time for the coroutines to finish, then stops the io_context.
+#include "farm/farm.hpp"
+
+// GCC 12 mistakes Asio's recycling allocator for awaitable frames for a
+// new/delete mismatch (chriskohlhoff/asio#1391 and friends); it is not one.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <condition_variable>
+#include <exception>
+#include <iostream>
+#include <list>
+#include <mutex>
+#include <string_view>
+#include <system_error>
+#include <thread>
+
+namespace livedeck::farm {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto read_timeout = std::chrono::seconds(30);
+constexpr auto write_timeout = std::chrono::seconds(30);
+constexpr auto shutdown_grace = std::chrono::milliseconds(100);
+constexpr std::uint64_t body_limit = 64 * 1024;
+
+void log_exception(std::exception_ptr error) {
+    if (!error) return;
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        std::cerr << "farm: " << e.what() << '\n';
+    }
+}
+
+bool is_http_error(const beast::error_code& ec) {
+    return ec.category() == http::make_error_code(http::error::bad_target).category();
+}
+
+http::response<http::string_body> make_response(unsigned status, std::string body,
+                                                 unsigned version, bool keep_alive) {
+    http::response<http::string_body> res{static_cast<http::status>(status), version};
+    res.set(http::field::server, "livedeck-farm");
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    if (status == 405) res.set(http::field::allow, "GET");
+    res.keep_alive(keep_alive);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+// One open connection: what stop() must close.
+struct Connection {
+    explicit Connection(tcp::socket socket)
+        : stream(std::move(socket)), delay(stream.get_executor()) {}
+
+    void close() {
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream.close();
+        delay.cancel();
+    }
+
+    beast::tcp_stream stream;
+    net::steady_timer delay;
+};
+
+}  // namespace
+
+struct Server::Impl {
+    Impl(const std::string& address, std::uint16_t port, std::chrono::milliseconds delay_)
+        : delay(delay_) {
+        beast::error_code ec;
+        auto ip = net::ip::make_address(address, ec);
+        if (ec) throw std::system_error(ec, "farm: bad address '" + address + "'");
+        tcp::endpoint wanted{ip, port};
+        auto where = "farm: cannot listen on " + address + ":" + std::to_string(port);
+        acceptor.open(wanted.protocol(), ec);
+        if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor.bind(wanted, ec);
+        if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+        if (!ec) endpoint = acceptor.local_endpoint(ec);
+        if (ec) throw std::system_error(ec, where);
+
+        net::co_spawn(ioc, listen(), log_exception);
+        thread = std::thread([this] { run(); });
+    }
+
+    void run() {
+        for (;;) {
+            try {
+                ioc.run();
+                break;
+            } catch (const std::exception& e) {
+                std::cerr << "farm: " << e.what() << '\n';
+            }
+        }
+        std::lock_guard lock(mutex);
+        finished = true;
+        changed.notify_all();
+    }
+
+    void stop() {
+        std::call_once(stop_once, [this] {
+            net::post(ioc, [this] { close_all(); });
+            std::unique_lock lock(mutex);
+            if (!changed.wait_for(lock, shutdown_grace, [this] { return finished; })) ioc.stop();
+            lock.unlock();
+            thread.join();
+            lock.lock();
+            stopped = true;
+            changed.notify_all();
+        });
+    }
+
+    void wait() {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [this] { return stopped; });
+    }
+
+    // On the io thread only.
+    void close_all() {
+        stopping = true;
+        beast::error_code ignored;
+        acceptor.close(ignored);
+        for (auto* connection : connections) connection->close();
+    }
+
+    net::awaitable<void> listen() {
+        for (;;) {
+            beast::error_code ec;
+            auto socket = co_await acceptor.async_accept(net::redirect_error(net::use_awaitable, ec));
+            if (stopping || ec == net::error::operation_aborted) co_return;
+            if (ec) {
+                std::cerr << "farm: accept: " << ec.message() << '\n';
+                continue;
+            }
+            net::co_spawn(ioc, session(std::move(socket)), log_exception);
+        }
+    }
+
+    net::awaitable<void> session(tcp::socket socket) {
+        if (stopping) co_return;
+        Connection connection{std::move(socket)};
+        auto registered = connections.insert(connections.end(), &connection);
+        struct Unregister {
+            std::list<Connection*>& list;
+            std::list<Connection*>::iterator it;
+            ~Unregister() { list.erase(it); }
+        } unregister{connections, registered};
+
+        beast::flat_buffer buffer;
+        for (;;) {
+            http::request_parser<http::string_body> parser;
+            parser.body_limit(body_limit);
+            connection.stream.expires_after(read_timeout);
+            beast::error_code ec;
+            co_await http::async_read(connection.stream, buffer, parser,
+                                      net::redirect_error(net::use_awaitable, ec));
+            if (ec == http::error::end_of_stream) break;
+            if (ec == http::error::partial_message || (ec && !is_http_error(ec))) co_return;
+            if (ec) {
+                auto res = make_response(400, "Bad request: " + ec.message() + ".", 11, false);
+                connection.stream.expires_after(write_timeout);
+                co_await http::async_write(connection.stream, res,
+                                           net::redirect_error(net::use_awaitable, ec));
+                break;
+            }
+
+            const auto& req = parser.get();
+            auto method = req.method_string();
+            auto target = req.target();
+            auto reply = route({method.data(), method.size()}, {target.data(), target.size()}, delay);
+            if (reply.delay.count() > 0) {
+                connection.delay.expires_after(reply.delay);
+                co_await connection.delay.async_wait(net::redirect_error(net::use_awaitable, ec));
+                if (ec || stopping) co_return;
+            }
+
+            auto res = make_response(reply.status, std::move(reply.body), req.version(), req.keep_alive());
+            connection.stream.expires_after(write_timeout);
+            co_await http::async_write(connection.stream, res,
+                                       net::redirect_error(net::use_awaitable, ec));
+            if (ec) co_return;
+            if (!res.keep_alive()) break;
+        }
+        beast::error_code ignored;
+        connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    // Destroyed after ioc, whose destructor may still destroy session frames.
+    std::list<Connection*> connections;
+    bool stopping = false;  // io thread only
+
+    net::io_context ioc{1};
+    tcp::acceptor acceptor{ioc};
+    tcp::endpoint endpoint;
+    std::chrono::milliseconds delay;
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool finished = false;  // the io thread has returned
+    bool stopped = false;   // stop() has completed
+    std::once_flag stop_once;
+    std::thread thread;
+};
+
+Server::Server(const std::string& address, std::uint16_t port, std::chrono::milliseconds delay)
+    : impl_(std::make_unique<Impl>(address, port, delay)) {}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::port() const { return impl_->endpoint.port(); }
+
+std::string Server::url() const {
+    auto ip = impl_->endpoint.address();
+    auto host = ip.is_v6() ? "[" + ip.to_string() + "]" : ip.to_string();
+    return "http://" + host + ":" + std::to_string(port()) + "/animals";
+}
+
+void Server::wait() { impl_->wait(); }
+
+void Server::stop() { impl_->stop(); }
+
+}  // namespace livedeck::farm

@@ -1,1 +1,84 @@
-// placeholder
+#include "runtime/runner.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <exception>
+
+#include "farm/client.hpp"
+
+namespace livedeck::demos {
+
+Run::Run(DemoBody body, Params params) : trace_(std::make_shared<Trace>()) {
+    worker_ = std::thread(&Run::work, this, std::move(body), std::move(params));
+}
+
+Run::~Run() { stop(); }
+
+void Run::stop() {
+    stop_.request_stop();
+    if (worker_.joinable()) worker_.join();
+}
+
+void Run::work(DemoBody body, Params params) {
+    boost::asio::io_context io;
+    Context ctx(std::move(params), trace_, stop_.get_token());
+    boost::asio::post(io, [&] {
+        const char* outcome = "finished";
+        try {
+            body(ctx);
+        } catch (const Stopped&) {
+            outcome = "stopped";
+        } catch (const std::exception& e) {
+            trace_->record(EventKind::Error, ctx.actor(), e.what());
+            outcome = "failed";
+        } catch (...) {
+            trace_->record(EventKind::Error, ctx.actor(), "unknown exception");
+            outcome = "failed";
+        }
+        trace_->record(EventKind::Done, ctx.actor(), outcome);
+    });
+    io.run();
+}
+
+std::optional<std::string> apply_param(Params& params, const std::string& key,
+                                       const std::string& value) {
+    if (key == "animals") {
+        std::vector<std::string> names;
+        std::size_t begin = 0;
+        while (begin <= value.size()) {
+            std::size_t end = value.find(',', begin);
+            if (end == std::string::npos) end = value.size();
+            std::string name = value.substr(begin, end - begin);
+            if (name.empty()) return "animals: empty name in '" + value + "'";
+            for (char c : name)
+                if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
+                    return "animals: bad name '" + name + "' (letters, digits, '-' and '_' only)";
+            names.push_back(std::move(name));
+            begin = end + 1;
+        }
+        params.animals = std::move(names);
+        return std::nullopt;
+    }
+    if (key == "delay") {
+        double seconds = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+        if (ec != std::errc() || end != value.data() + value.size() || !std::isfinite(seconds) ||
+            seconds < 0 || seconds > 60)
+            return "delay: '" + value + "' is not a number of seconds between 0 and 60";
+        params.delay = seconds;
+        return std::nullopt;
+    }
+    return "unknown parameter '" + key + "' (known: animals, delay)";
+}
+
+std::optional<std::string> apply_params(Params& params,
+                                        const std::map<std::string, std::string>& values) {
+    for (const auto& [key, value] : values)
+        if (auto error = apply_param(params, key, value)) return error;
+    return std::nullopt;
+}
+
+}  // namespace livedeck::demos

@@ -1,1 +1,104 @@
-// placeholder
+#include "runtime/trace.hpp"
+
+#include <algorithm>
+
+namespace livedeck::demos {
+
+std::string_view to_string(EventKind kind) {
+    switch (kind) {
+    case EventKind::Text: return "text";
+    case EventKind::RequestStart: return "request-start";
+    case EventKind::RequestDone: return "request-done";
+    case EventKind::RequestFailed: return "request-failed";
+    case EventKind::LockWait: return "lock-wait";
+    case EventKind::LockTaken: return "lock-taken";
+    case EventKind::LockReleased: return "lock-released";
+    case EventKind::Error: return "error";
+    case EventKind::Verdict: return "verdict";
+    case EventKind::Step: return "step";
+    case EventKind::Done: return "done";
+    }
+    return "?";
+}
+
+Trace::Trace() : start_(Clock::now()) {}
+
+double Trace::now() const {
+    return std::chrono::duration<double>(Clock::now() - start_).count();
+}
+
+int Trace::actor(std::string_view name) {
+    std::lock_guard lock(mutex_);
+    auto it = std::find(actors_.begin(), actors_.end(), name);
+    if (it != actors_.end()) return static_cast<int>(it - actors_.begin());
+    actors_.emplace_back(name);
+    return static_cast<int>(actors_.size() - 1);
+}
+
+std::vector<std::string> Trace::actors() const {
+    std::lock_guard lock(mutex_);
+    return actors_;
+}
+
+void Trace::record(EventKind kind, int actor, std::string text, int line) {
+    {
+        std::lock_guard lock(mutex_);
+        events_.push_back(Event{now(), kind, actor, std::move(text), line});
+        if (kind == EventKind::Done) done_ = true;
+    }
+    changed_.notify_all();
+}
+
+std::vector<Event> Trace::events() const {
+    std::lock_guard lock(mutex_);
+    return events_;
+}
+
+std::size_t Trace::read(std::size_t from, std::vector<Event>& out) const {
+    std::lock_guard lock(mutex_);
+    if (from < events_.size())
+        out.insert(out.end(), events_.begin() + static_cast<std::ptrdiff_t>(from), events_.end());
+    return events_.size();
+}
+
+std::size_t Trace::size() const {
+    std::lock_guard lock(mutex_);
+    return events_.size();
+}
+
+bool Trace::done() const {
+    std::lock_guard lock(mutex_);
+    return done_;
+}
+
+std::size_t Trace::wait(std::size_t seen, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [&] { return events_.size() > seen || done_; });
+    return events_.size();
+}
+
+std::vector<OutputLine> fold_lines(const std::vector<Event>& events, double until) {
+    std::vector<OutputLine> lines;
+    bool open = false;  // the last line is still being written
+    for (const Event& e : events) {
+        if (e.t > until) break;
+        if (e.kind == EventKind::Text) {
+            for (char c : e.text) {
+                if (!open) {
+                    lines.emplace_back();
+                    open = true;
+                }
+                if (c == '\n')
+                    open = false;
+                else
+                    lines.back().text += c;
+            }
+        } else if (e.kind == EventKind::Error || e.kind == EventKind::Verdict) {
+            lines.push_back(OutputLine{e.text, true});
+            open = false;
+        }
+    }
+    return lines;
+}
+
+}  // namespace livedeck::demos

@@ -1,0 +1,122 @@
+// GL contexts with an ImGui context on top: a GLFW window for presenting,
+// and a headless EGL context rendering into an offscreen framebuffer for
+// `shot` and `export` (no X server needed).
+//
+// Both are RAII guards: construction sets everything up (or throws
+// std::runtime_error with a readable message), destruction tears it down in
+// reverse order.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct GLFWwindow;
+struct ImGuiContext;
+
+namespace livedeck::render {
+
+// RGBA pixels, top row first.
+struct Image {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> rgba;
+};
+
+// Owns the ImGui context and its OpenGL3 backend. Created after a GL
+// context is current, destroyed before it goes.
+class ImGuiGuard {
+public:
+    ImGuiGuard();
+    ~ImGuiGuard();
+    ImGuiGuard(const ImGuiGuard&) = delete;
+    ImGuiGuard& operator=(const ImGuiGuard&) = delete;
+
+private:
+    ImGuiContext* context_ = nullptr;
+};
+
+// Reads the pixels of the currently bound read framebuffer.
+Image read_pixels(int width, int height);
+
+// Input the window reports, in the order it happened.
+struct InputHandlers {
+    std::function<void(int key, int mods)> key;    // GLFW key code, on press and repeat
+    std::function<void(unsigned codepoint)> text;  // typed characters
+};
+
+class Window {
+public:
+    // Opens a window (1280x720 by default) with a GL 3.3 core context and
+    // ImGui on it. `handlers` receive keys before ImGui sees them.
+    Window(const std::string& title, int width, int height, InputHandlers handlers);
+    ~Window();
+    Window(const Window&) = delete;
+    Window& operator=(const Window&) = delete;
+
+    bool should_close() const;
+    void request_close();
+    void set_title(const std::string& title);
+    void toggle_fullscreen();
+    void leave_fullscreen();
+    bool fullscreen() const { return fullscreen_; }
+
+    // Blocks until input arrives (timeout < 0: forever) or wake() is called.
+    void wait_events(double timeout_seconds);
+    void poll_events();
+    // Wakes wait_events() from any thread.
+    static void wake();
+
+    int framebuffer_width() const;
+    int framebuffer_height() const;
+    // Physical pixels per window unit (2 on a HiDPI screen).
+    float content_scale() const;
+
+    void new_frame();  // backend new-frame calls + ImGui::NewFrame()
+    void render();     // ImGui::Render() + draw into the back buffer
+    Image read_back() const;  // the back buffer: call after render(), before swap()
+    void swap();
+
+private:
+    struct Glfw;
+    std::unique_ptr<Glfw> glfw_;  // glfwInit/glfwTerminate
+    GLFWwindow* window_ = nullptr;
+    std::unique_ptr<ImGuiGuard> imgui_;
+    InputHandlers handlers_;
+    bool fullscreen_ = false;
+    int saved_x_ = 0, saved_y_ = 0, saved_w_ = 0, saved_h_ = 0;
+};
+
+// A surfaceless EGL context (Mesa's EGL_PLATFORM_SURFACELESS_MESA, or an
+// NVIDIA device through EGL_PLATFORM_DEVICE_EXT) with ImGui drawing into an
+// offscreen framebuffer of a fixed size.
+class Headless {
+public:
+    Headless(int width, int height);
+    ~Headless();
+    Headless(const Headless&) = delete;
+    Headless& operator=(const Headless&) = delete;
+
+    int width() const { return width_; }
+    int height() const { return height_; }
+    std::string renderer() const;  // GL_RENDERER, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
+
+    // dt: seconds since the previous frame (ImGui's DeltaTime).
+    void new_frame(float dt);
+    void render();
+    Image read_back() const;
+
+private:
+    struct Egl;
+    std::unique_ptr<Egl> egl_;
+    unsigned fbo_ = 0, color_ = 0;
+    int width_, height_;
+    std::unique_ptr<ImGuiGuard> imgui_;
+};
+
+// Writes a PNG; returns false with `error` set on failure.
+bool write_png(const std::string& path, const Image& image, std::string& error);
+
+}  // namespace livedeck::render

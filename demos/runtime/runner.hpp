@@ -1,0 +1,53 @@
+// Runs one demo on a worker thread that owns a boost::asio::io_context, and
+// stops it on request. Stop returns within a few milliseconds while the demo
+// sleeps, waits on an HTTP request or waits for a lock, and always joins the
+// worker: a run never leaks a thread.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <thread>
+
+#include "runtime/context.hpp"
+#include "runtime/trace.hpp"
+
+namespace livedeck::demos {
+
+using DemoBody = std::function<void(Context&)>;
+
+class Run {
+public:
+    // Starts the demo at once on a new worker thread.
+    Run(DemoBody body, Params params);
+    ~Run();  // stop()
+    Run(const Run&) = delete;
+    Run& operator=(const Run&) = delete;
+
+    // Asks the demo to stop and joins the worker. Idempotent.
+    void stop();
+
+    const Trace& trace() const { return *trace_; }
+    std::shared_ptr<const Trace> shared_trace() const { return trace_; }
+    bool done() const { return trace_->done(); }
+
+private:
+    void work(DemoBody body, Params params);
+
+    std::shared_ptr<Trace> trace_;
+    std::stop_source stop_;
+    std::thread worker_;
+};
+
+// Applies one `key=value` demo parameter (from a slide directive or the
+// command line) to `params`. Keys: animals (comma-separated names),
+// delay (seconds, 0..60). Returns an error message for a bad one.
+std::optional<std::string> apply_param(Params& params, const std::string& key,
+                                       const std::string& value);
+std::optional<std::string> apply_params(Params& params,
+                                        const std::map<std::string, std::string>& values);
+
+}  // namespace livedeck::demos

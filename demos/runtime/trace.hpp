@@ -1,0 +1,91 @@
+// The trace: an append-only, thread-safe list of timestamped events that a
+// demo run writes. Nothing else carries demo state to the screen: the output
+// pane, the terminal and the tests all fold the same events.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace livedeck::demos {
+
+using Clock = std::chrono::steady_clock;
+
+enum class EventKind {
+    Text,           // characters written to the demo's terminal (text)
+    RequestStart,   // an HTTP GET began (text: the URL)
+    RequestDone,    // it answered 200 (text: the body)
+    RequestFailed,  // it failed (text: the error)
+    LockWait,       // the actor started waiting for a lock (text: lock name)
+    LockTaken,      // the actor holds the lock (text: lock name)
+    LockReleased,   // the actor released the lock (text: lock name)
+    Error,          // a failure shown in the output (text: message)
+    Verdict,        // a judgement by the runtime, e.g. a deadlock (text: message)
+    Step,           // a step of a driven coroutine or generator (text: label)
+    Done,           // the run ended (text: "finished", "stopped" or "failed")
+};
+
+std::string_view to_string(EventKind kind);
+
+struct Event {
+    double t = 0;  // seconds since the run started
+    EventKind kind = EventKind::Text;
+    int actor = 0;  // index into Trace::actors()
+    std::string text;
+    int line = 0;  // demo source line that caused it (0: none)
+};
+
+class Trace {
+public:
+    Trace();
+
+    // Seconds since the trace was created.
+    double now() const;
+    Clock::time_point start() const { return start_; }
+
+    // Returns the id of the actor with that name, adding it if new.
+    int actor(std::string_view name);
+    std::vector<std::string> actors() const;
+
+    void record(EventKind kind, int actor, std::string text, int line = 0);
+
+    // A copy of every event so far.
+    std::vector<Event> events() const;
+    // Appends events [from, size()) to `out`; returns the new size. Lets a
+    // view or the terminal follow a trace without copying it whole each time.
+    std::size_t read(std::size_t from, std::vector<Event>& out) const;
+    std::size_t size() const;
+
+    // True once a Done event was recorded.
+    bool done() const;
+    // Blocks until more than `seen` events exist, the trace is done, or the
+    // timeout passes. Returns size().
+    std::size_t wait(std::size_t seen, std::chrono::milliseconds timeout) const;
+
+private:
+    Clock::time_point start_;
+    mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
+    std::vector<Event> events_;
+    std::vector<std::string> actors_;
+    bool done_ = false;
+};
+
+// One line of a demo's terminal output.
+struct OutputLine {
+    std::string text;
+    bool error = false;  // an Error or Verdict: drawn apart, in the error colour
+};
+
+// Folds the events with t <= until into terminal lines, the way a terminal
+// shows a stream of characters: Text events are appended in order ('\n'
+// ends a line), so unsynchronized writers interleave exactly as they did.
+// Error and Verdict events take a line of their own. A trailing partial
+// line is included.
+std::vector<OutputLine> fold_lines(const std::vector<Event>& events, double until);
+
+}  // namespace livedeck::demos
