@@ -1,0 +1,492 @@
+// Tests for the deck model: splitting, directives, notes, Markdown blocks,
+// images, diagnostics, and robustness against garbage.
+
+#include "deck/deck.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+
+namespace deck = livedeck::deck;
+using deck::Block;
+using deck::BlockKind;
+using deck::Span;
+
+namespace {
+
+const std::filesystem::path kDataDir = std::filesystem::path(LIVEDECK_SOURCE_DIR) / "tests" / "data" / "decks";
+
+deck::Deck parse(std::string_view text, const deck::DemoValidator& v = {}) {
+    return deck::parse(text, "talk.md", kDataDir, v);
+}
+
+std::vector<std::string> messages(const deck::Deck& d) {
+    std::vector<std::string> out;
+    for (const auto& diag : d.diagnostics) out.push_back(diag.str());
+    return out;
+}
+
+}  // namespace
+
+// ---- Splitting
+
+TEST(DeckSplit, SlidesAndLines) {
+    auto d = parse("# One\n\ntext\n---\n# Two\n---   \n\n# Three\n");
+    ASSERT_EQ(d.slides.size(), 3u);
+    EXPECT_TRUE(d.ok());
+    EXPECT_EQ(d.slides[0].number, 1);
+    EXPECT_EQ(d.slides[0].line, 1);
+    EXPECT_EQ(d.slides[0].title, "One");
+    EXPECT_EQ(d.slides[1].number, 2);
+    EXPECT_EQ(d.slides[1].line, 5);
+    EXPECT_EQ(d.slides[1].title, "Two");
+    EXPECT_EQ(d.slides[2].line, 7);
+    EXPECT_EQ(d.slides[2].title, "Three");
+    ASSERT_EQ(d.slides[2].blocks.size(), 1u);
+    EXPECT_EQ(d.slides[2].blocks[0].line, 8);
+}
+
+TEST(DeckSplit, SeparatorInsideFencedCodeIsKept) {
+    auto d = parse("# A\n```\n---\n```\n~~~~\n---\n~~~~\n---\n# B\n");
+    ASSERT_EQ(d.slides.size(), 2u);
+    ASSERT_EQ(d.slides[0].blocks.size(), 3u);
+    EXPECT_EQ(d.slides[0].blocks[1].kind, BlockKind::Code);
+    EXPECT_EQ(d.slides[0].blocks[1].text, "---");
+    EXPECT_EQ(d.slides[0].blocks[1].line, 2);
+    EXPECT_EQ(d.slides[0].blocks[2].text, "---");
+    EXPECT_EQ(d.slides[0].blocks[2].line, 5);
+    EXPECT_EQ(d.slides[1].line, 9);
+}
+
+TEST(DeckSplit, NotSeparators) {
+    // Indented, longer, or with text: not separators.
+    auto d = parse("a\n\n ---\n\nb\n\n----\n\nc --- d\n");
+    ASSERT_EQ(d.slides.size(), 1u);
+}
+
+TEST(DeckSplit, BlankChunksAreNotSlides) {
+    auto d = parse("\n---\n# A\n---\n   \n---\n# B\n---\n");
+    ASSERT_EQ(d.slides.size(), 2u);
+    EXPECT_EQ(d.slides[0].line, 3);
+    EXPECT_EQ(d.slides[1].number, 2);
+    EXPECT_EQ(d.slides[1].line, 7);
+}
+
+TEST(DeckSplit, UnclosedFenceIsReported) {
+    auto d = parse("# A\n---\n```cpp\nint x;\n---\n# B\n");
+    ASSERT_EQ(d.slides.size(), 2u);
+    EXPECT_EQ(messages(d), std::vector<std::string>{"talk.md:3: code fence is never closed"});
+    EXPECT_EQ(d.slides[1].blocks[0].text, "int x;\n---\n# B");
+}
+
+TEST(DeckSplit, CrLfLineEndings) {
+    auto d = parse("# A\r\n\r\ntext\r\n---\r\n# B\r\n");
+    ASSERT_EQ(d.slides.size(), 2u);
+    EXPECT_EQ(d.slides[0].title, "A");
+    EXPECT_EQ(d.slides[1].title, "B");
+    EXPECT_EQ(d.slides[1].line, 5);
+}
+
+// ---- Headings and paragraphs
+
+TEST(DeckMarkdown, HeadingsAndSpans) {
+    auto d = parse("## Hello *world*\n\nPlain **bold *both* `code`** and [a *link*](http://x) &amp; &lt;&#65;&#x42;&gt;&copy;\n");
+    ASSERT_EQ(d.slides.size(), 1u);
+    const auto& s = d.slides[0];
+    EXPECT_EQ(s.title, "Hello world");
+    ASSERT_EQ(s.blocks.size(), 2u);
+    EXPECT_EQ(s.blocks[0].kind, BlockKind::Heading);
+    EXPECT_EQ(s.blocks[0].level, 2);
+    EXPECT_EQ(s.blocks[0].line, 1);
+    EXPECT_EQ(s.blocks[0].spans, (std::vector<Span>{{"Hello ", deck::SpanStyle_None}, {"world", deck::SpanStyle_Italic}}));
+    EXPECT_EQ(s.blocks[1].kind, BlockKind::Paragraph);
+    EXPECT_EQ(s.blocks[1].line, 3);
+    EXPECT_EQ(s.blocks[1].spans,
+              (std::vector<Span>{
+                  {"Plain ", deck::SpanStyle_None},
+                  {"bold ", deck::SpanStyle_Bold},
+                  {"both", deck::SpanStyle_Bold | deck::SpanStyle_Italic},
+                  {" ", deck::SpanStyle_Bold},
+                  {"code", deck::SpanStyle_Bold | deck::SpanStyle_Code},
+                  {" and ", deck::SpanStyle_None},
+                  {"a ", deck::SpanStyle_Link},
+                  {"link", deck::SpanStyle_Link | deck::SpanStyle_Italic},
+                  {" & <AB>\xC2\xA9", deck::SpanStyle_None},
+              }));
+    EXPECT_EQ(deck::plain_text(s.blocks[1].spans), "Plain bold both code and a link & <AB>\xC2\xA9");
+}
+
+TEST(DeckMarkdown, SoftAndHardBreaks) {
+    auto d = parse("one\ntwo  \nthree\\\nfour\n");
+    ASSERT_EQ(d.slides[0].blocks.size(), 1u);
+    EXPECT_EQ(d.slides[0].blocks[0].spans, (std::vector<Span>{{"one two", 0}, {"\n", 0}, {"three", 0}, {"\n", 0}, {"four", 0}}));
+}
+
+TEST(DeckMarkdown, TitleIsFirstHeadingAndSetextWorks) {
+    auto d = parse("intro\n\nFirst\n=====\n\n# Second\n");
+    const auto& s = d.slides[0];
+    EXPECT_EQ(s.title, "First");
+    ASSERT_EQ(s.blocks.size(), 3u);
+    EXPECT_EQ(s.blocks[1].level, 1);
+    EXPECT_EQ(s.blocks[1].line, 3);
+    EXPECT_EQ(s.blocks[2].line, 6);
+    EXPECT_EQ(parse("just text\n").slides[0].title, "");
+}
+
+TEST(DeckMarkdown, NestedLists) {
+    auto d = parse("# L\n\n3. three\n4. four\n   - a\n     - deep *one*\n     - deep two\n   - b\n5. five\n");
+    const auto& s = d.slides[0];
+    ASSERT_EQ(s.blocks.size(), 2u);
+    const Block& ol = s.blocks[1];
+    EXPECT_EQ(ol.kind, BlockKind::List);
+    EXPECT_TRUE(ol.ordered);
+    EXPECT_EQ(ol.start, 3);
+    EXPECT_EQ(ol.line, 3);
+    ASSERT_EQ(ol.items.size(), 3u);
+    ASSERT_EQ(ol.items[0].blocks.size(), 1u);
+    EXPECT_EQ(ol.items[0].blocks[0].kind, BlockKind::Paragraph);
+    EXPECT_EQ(ol.items[0].blocks[0].spans, (std::vector<Span>{{"three", 0}}));
+    ASSERT_EQ(ol.items[1].blocks.size(), 2u);
+    EXPECT_EQ(ol.items[1].blocks[0].spans, (std::vector<Span>{{"four", 0}}));
+    const Block& ul = ol.items[1].blocks[1];
+    EXPECT_EQ(ul.kind, BlockKind::List);
+    EXPECT_FALSE(ul.ordered);
+    EXPECT_EQ(ul.line, 5);
+    ASSERT_EQ(ul.items.size(), 2u);
+    ASSERT_EQ(ul.items[0].blocks.size(), 2u);
+    EXPECT_EQ(ul.items[0].blocks[0].spans, (std::vector<Span>{{"a", 0}}));
+    const Block& deep = ul.items[0].blocks[1];
+    EXPECT_EQ(deep.kind, BlockKind::List);
+    EXPECT_EQ(deep.line, 6);
+    ASSERT_EQ(deep.items.size(), 2u);
+    EXPECT_EQ(deep.items[0].blocks[0].spans, (std::vector<Span>{{"deep ", 0}, {"one", deck::SpanStyle_Italic}}));
+    EXPECT_EQ(deep.items[1].blocks[0].spans, (std::vector<Span>{{"deep two", 0}}));
+    EXPECT_EQ(deep.items[1].blocks[0].line, 7);
+    EXPECT_EQ(ul.items[1].blocks[0].spans, (std::vector<Span>{{"b", 0}}));
+    EXPECT_EQ(ol.items[2].blocks[0].spans, (std::vector<Span>{{"five", 0}}));
+    EXPECT_EQ(ol.items[2].blocks[0].line, 9);
+}
+
+TEST(DeckMarkdown, LooseListItemsHoldParagraphs) {
+    auto d = parse("- one\n\n  more\n\n- two\n");
+    const Block& ul = d.slides[0].blocks.at(0);
+    ASSERT_EQ(ul.items.size(), 2u);
+    ASSERT_EQ(ul.items[0].blocks.size(), 2u);
+    EXPECT_EQ(ul.items[0].blocks[1].spans, (std::vector<Span>{{"more", 0}}));
+    EXPECT_EQ(ul.items[0].blocks[1].line, 3);
+    EXPECT_EQ(ul.items[1].blocks[0].line, 5);
+}
+
+TEST(DeckMarkdown, CodeBlocks) {
+    auto d = parse("# C\n\n```cpp title=x\nint main() {\n  return 0;\n}\n```\n\n~~~python\nprint(1)\n~~~\n\n    indented\n    code\n\n```\n```\n");
+    const auto& b = d.slides[0].blocks;
+    ASSERT_EQ(b.size(), 5u);
+    EXPECT_EQ(b[1].kind, BlockKind::Code);
+    EXPECT_EQ(b[1].lang, "cpp");
+    EXPECT_EQ(b[1].text, "int main() {\n  return 0;\n}");
+    EXPECT_EQ(b[1].line, 3);
+    EXPECT_EQ(b[2].lang, "python");
+    EXPECT_EQ(b[2].text, "print(1)");
+    EXPECT_EQ(b[2].line, 9);
+    EXPECT_EQ(b[3].lang, "");
+    EXPECT_EQ(b[3].text, "indented\ncode");
+    EXPECT_EQ(b[3].line, 13);
+    EXPECT_EQ(b[4].text, "");
+    EXPECT_EQ(b[4].line, 16);
+}
+
+TEST(DeckMarkdown, QuoteAndRule) {
+    auto d = parse("> quoted *text*\n> more\n\n***\n\n___\n\nafter\n");
+    const auto& b = d.slides[0].blocks;
+    ASSERT_EQ(b.size(), 4u);
+    EXPECT_EQ(b[0].kind, BlockKind::Quote);
+    EXPECT_EQ(b[0].line, 1);
+    ASSERT_EQ(b[0].children.size(), 1u);
+    EXPECT_EQ(b[0].children[0].spans, (std::vector<Span>{{"quoted ", 0}, {"text", deck::SpanStyle_Italic}, {" more", 0}}));
+    EXPECT_EQ(b[1].kind, BlockKind::Rule);
+    EXPECT_EQ(b[1].line, 4);
+    EXPECT_EQ(b[2].kind, BlockKind::Rule);
+    EXPECT_EQ(b[2].line, 6);
+    EXPECT_EQ(b[3].line, 8);
+}
+
+TEST(DeckMarkdown, RawHtmlIsDropped) {
+    auto d = parse("a <b>bold</b> c\n\n<div>\nhidden\n</div>\n\nend\n");
+    const auto& b = d.slides[0].blocks;
+    ASSERT_EQ(b.size(), 2u);
+    EXPECT_EQ(deck::plain_text(b[0].spans), "a bold c");
+    EXPECT_EQ(deck::plain_text(b[1].spans), "end");
+    EXPECT_EQ(b[1].line, 7);
+}
+
+// ---- Images
+
+TEST(DeckImages, ImageAloneIsAnImageBlock) {
+    auto d = parse("# I\n\n![A *farm*](tiny.png)\n");
+    ASSERT_TRUE(d.ok()) << messages(d).at(0);
+    const auto& b = d.slides[0].blocks;
+    ASSERT_EQ(b.size(), 2u);
+    EXPECT_EQ(b[1].kind, BlockKind::Image);
+    EXPECT_EQ(b[1].alt, "A farm");
+    EXPECT_EQ(b[1].image_path, kDataDir / "tiny.png");
+    EXPECT_EQ(b[1].line, 3);
+}
+
+TEST(DeckImages, ImageInTextFollowsItsParagraph) {
+    auto d = parse("see\n![x](tiny.png) here\n");
+    ASSERT_TRUE(d.ok());
+    const auto& b = d.slides[0].blocks;
+    ASSERT_EQ(b.size(), 2u);
+    EXPECT_EQ(b[0].kind, BlockKind::Paragraph);
+    EXPECT_EQ(deck::plain_text(b[0].spans), "see  here");
+    EXPECT_EQ(b[1].kind, BlockKind::Image);
+    EXPECT_EQ(b[1].line, 2);
+}
+
+TEST(DeckImages, MissingAndBrokenImagesAreErrors) {
+    auto d = parse("# I\n\ntext\n\n![](nope.png)\n\n- item ![b](broken.png)\n");
+    EXPECT_EQ(messages(d), (std::vector<std::string>{
+                               "talk.md:5: cannot read image 'nope.png': No such file or directory",
+                               "talk.md:7: cannot read image 'broken.png': unknown image type",
+                           }));
+    EXPECT_EQ(d.slides[0].errors.size(), 2u);
+    EXPECT_EQ(d.slides[0].blocks.at(2).line, 5);
+    EXPECT_EQ(d.slides[0].blocks.at(2).image_path, kDataDir / "nope.png");
+}
+
+TEST(DeckImages, DirectoryIsNotAnImage) {
+    auto d = parse("![](.)\n");
+    EXPECT_EQ(messages(d), std::vector<std::string>{"talk.md:1: cannot read image '.': Is a directory"});
+}
+
+// ---- Directives
+
+TEST(DeckDirectives, DemoWithParams) {
+    auto d = parse("# A\n---\n\ndemo: threads count=3 delay=0.5\n# Threads\n");
+    ASSERT_TRUE(d.ok());
+    const auto& s = d.slides[1];
+    ASSERT_TRUE(s.demo.has_value());
+    EXPECT_EQ(s.demo->name, "threads");
+    EXPECT_EQ(s.demo->params, (std::map<std::string, std::string>{{"count", "3"}, {"delay", "0.5"}}));
+    EXPECT_EQ(s.demo->line, 4);
+    ASSERT_EQ(s.blocks.size(), 1u);
+    EXPECT_EQ(s.blocks[0].line, 5);
+    EXPECT_EQ(s.title, "Threads");
+    EXPECT_FALSE(d.slides[0].demo.has_value());
+}
+
+TEST(DeckDirectives, OnlyAtTheStart) {
+    auto d = parse("# A\n\ndemo: threads\n");
+    EXPECT_TRUE(d.ok());
+    EXPECT_FALSE(d.slides[0].demo.has_value());
+    EXPECT_EQ(deck::plain_text(d.slides[0].blocks.at(1).spans), "demo: threads");
+    // A URL-like line is not a directive.
+    auto u = parse("http://example.com\n");
+    EXPECT_TRUE(u.ok());
+}
+
+TEST(DeckDirectives, Errors) {
+    auto d = parse("demo: a x=1\ncolour: red\ndemo: b\n# One\n---\ndemo: c count\n---\ndemo:\n---\ndemo: n =v\n");
+    EXPECT_EQ(messages(d), (std::vector<std::string>{
+                               "talk.md:2: unknown directive 'colour'",
+                               "talk.md:3: duplicate demo directive (first one at line 1)",
+                               "talk.md:6: malformed demo parameter 'count' (expected key=value)",
+                               "talk.md:8: demo directive needs a demo name: 'demo: NAME key=value ...'",
+                               "talk.md:10: malformed demo parameter '=v' (expected key=value)",
+                           }));
+    ASSERT_EQ(d.slides.size(), 4u);
+    ASSERT_TRUE(d.slides[0].demo.has_value());
+    EXPECT_EQ(d.slides[0].demo->name, "a");
+    EXPECT_EQ(d.slides[0].title, "One");
+    EXPECT_EQ(d.slides[0].errors.size(), 2u);
+    EXPECT_FALSE(d.slides[1].demo.has_value());
+    EXPECT_TRUE(d.slides[2].blocks.empty());
+}
+
+TEST(DeckDirectives, Validator) {
+    std::vector<std::string> seen;
+    auto validator = [&](const deck::DemoRef& r) -> std::optional<std::string> {
+        seen.push_back(r.name);
+        if (r.name == "ghost") return "unknown demo 'ghost'";
+        return std::nullopt;
+    };
+    auto d = parse("demo: real\n---\n# X\n---\ndemo: ghost speed=2\n", validator);
+    EXPECT_EQ(seen, (std::vector<std::string>{"real", "ghost"}));
+    EXPECT_EQ(messages(d), std::vector<std::string>{"talk.md:5: unknown demo 'ghost'"});
+    ASSERT_TRUE(d.slides[2].demo.has_value());  // kept, so views can name it
+    EXPECT_EQ(d.slides[2].errors.size(), 1u);
+
+    auto throwing = [](const deck::DemoRef&) -> std::optional<std::string> { throw std::runtime_error("boom"); };
+    auto t = parse("demo: x\n", throwing);
+    EXPECT_EQ(messages(t), std::vector<std::string>{"talk.md:1: demo check failed: boom"});
+}
+
+// ---- Notes
+
+TEST(DeckNotes, TrailingCommentsAreNotes) {
+    auto d = parse("# A\n\ntext\n\n<!-- first\n  second line -->\n\n<!--  more  -->\n---\n# B\n<!-- b -->  <!-- c -->\n");
+    ASSERT_EQ(d.slides.size(), 2u);
+    EXPECT_TRUE(d.ok());
+    EXPECT_EQ(d.slides[0].notes, "first\n  second line\n\nmore");
+    ASSERT_EQ(d.slides[0].blocks.size(), 2u);
+    EXPECT_EQ(d.slides[1].notes, "b\n\nc");
+    EXPECT_EQ(d.slides[1].blocks.size(), 1u);
+}
+
+TEST(DeckNotes, CommentMidSlideIsDropped) {
+    auto d = parse("# A\n\nbefore <!-- hidden --> after\n\n<!-- block\ncomment -->\n\nlast\n\n`<!-- code -->`\n");
+    const auto& s = d.slides[0];
+    EXPECT_TRUE(d.ok());
+    EXPECT_EQ(s.notes, "");
+    ASSERT_EQ(s.blocks.size(), 4u);
+    EXPECT_EQ(deck::plain_text(s.blocks[1].spans), "before after");
+    EXPECT_EQ(deck::plain_text(s.blocks[2].spans), "last");
+    EXPECT_EQ(s.blocks[2].line, 8);
+    EXPECT_EQ(s.blocks[3].spans, (std::vector<Span>{{"<!-- code -->", deck::SpanStyle_Code}}));
+}
+
+TEST(DeckNotes, InlineTrailingCommentIsNotANote) {
+    auto d = parse("text <!-- inline -->\n");
+    EXPECT_EQ(d.slides[0].notes, "");
+    EXPECT_EQ(deck::plain_text(d.slides[0].blocks.at(0).spans), "text");
+}
+
+TEST(DeckNotes, CommentInCodeIsKept) {
+    auto d = parse("```html\n<!-- kept -->\n```\n");
+    EXPECT_EQ(d.slides[0].notes, "");
+    EXPECT_EQ(d.slides[0].blocks.at(0).text, "<!-- kept -->");
+}
+
+TEST(DeckNotes, UnterminatedComment) {
+    auto d = parse("# A\n---\n# B\n\ntext\n<!-- oops\nmore\n---\n# C\n");
+    EXPECT_EQ(messages(d), std::vector<std::string>{"talk.md:6: unterminated HTML comment '<!--'"});
+    ASSERT_EQ(d.slides.size(), 3u);
+    EXPECT_EQ(d.slides[1].errors.size(), 1u);
+    EXPECT_EQ(d.slides[1].notes, "");
+    EXPECT_EQ(d.slides[1].blocks.size(), 2u);
+    EXPECT_TRUE(d.slides[2].errors.empty());
+}
+
+// ---- Files
+
+TEST(DeckLoad, SampleDeck) {
+    auto path = kDataDir / "sample.md";
+    auto d = deck::load(path);
+    EXPECT_EQ(d.path, path);
+    ASSERT_EQ(d.slides.size(), 3u);
+    EXPECT_EQ(d.slides[0].line, 1);
+    EXPECT_EQ(d.slides[0].title, "Welcome");
+    EXPECT_EQ(d.slides[0].notes, "Say hello.");
+    EXPECT_EQ(d.slides[0].blocks.size(), 2u);
+
+    const auto& s = d.slides[1];
+    EXPECT_EQ(s.line, 7);
+    EXPECT_EQ(s.title, "Sequential");
+    ASSERT_TRUE(s.demo.has_value());
+    EXPECT_EQ(s.demo->name, "sequential");
+    EXPECT_EQ(s.demo->params, (std::map<std::string, std::string>{{"count", "3"}, {"delay", "0.5"}}));
+    EXPECT_EQ(s.demo->line, 7);
+    ASSERT_EQ(s.blocks.size(), 3u);
+    EXPECT_EQ(s.blocks[0].line, 9);
+    EXPECT_EQ(s.blocks[1].kind, BlockKind::Image);
+    EXPECT_EQ(s.blocks[1].alt, "Farm");
+    EXPECT_EQ(s.blocks[1].image_path, kDataDir / "tiny.png");
+    EXPECT_EQ(s.blocks[1].line, 11);
+    EXPECT_EQ(s.blocks[2].kind, BlockKind::Code);
+    EXPECT_EQ(s.blocks[2].lang, "cpp");
+    EXPECT_EQ(s.blocks[2].text, "---\nint main() {}");
+    EXPECT_EQ(s.blocks[2].line, 13);
+    EXPECT_EQ(s.notes, "First note.\nStill the first.\n\nSecond note.");
+    EXPECT_TRUE(s.errors.empty());
+
+    const auto& b = d.slides[2];
+    EXPECT_EQ(b.line, 22);
+    ASSERT_EQ(b.blocks.size(), 3u);
+    EXPECT_EQ(b.blocks[1].kind, BlockKind::Image);
+    EXPECT_EQ(b.blocks[1].line, 24);
+    EXPECT_EQ(b.blocks[2].kind, BlockKind::Image);
+    EXPECT_EQ(b.blocks[2].line, 25);
+    std::string file = path.string();
+    EXPECT_EQ(messages(d), (std::vector<std::string>{
+                               file + ":24: cannot read image 'broken.png': unknown image type",
+                               file + ":25: cannot read image 'missing.png': No such file or directory",
+                           }));
+}
+
+TEST(DeckLoad, MissingFile) {
+    auto d = deck::load("slides/does-not-exist.md");
+    EXPECT_TRUE(d.slides.empty());
+    EXPECT_EQ(messages(d), std::vector<std::string>{"slides/does-not-exist.md: cannot open deck: No such file or directory"});
+    EXPECT_EQ(d.diagnostics.at(0).line, 0);
+}
+
+TEST(DeckLoad, DirectoryIsUnreadable) {
+    auto d = deck::load(kDataDir);
+    EXPECT_TRUE(d.slides.empty());
+    ASSERT_EQ(d.diagnostics.size(), 1u);
+    EXPECT_EQ(d.diagnostics[0].line, 0);
+}
+
+TEST(DeckLoad, EmptyFile) {
+    auto path = kDataDir / "empty.md";
+    auto d = deck::load(path);
+    EXPECT_TRUE(d.slides.empty());
+    EXPECT_EQ(messages(d), std::vector<std::string>{path.string() + ": deck has no slides"});
+    EXPECT_EQ(messages(parse("\n \n---\n\n")), std::vector<std::string>{"talk.md: deck has no slides"});
+}
+
+TEST(DeckDiagnostic, Str) {
+    EXPECT_EQ((deck::Diagnostic{"a.md", 3, "bad"}).str(), "a.md:3: bad");
+    EXPECT_EQ((deck::Diagnostic{"a.md", 0, "bad"}).str(), "a.md: bad");
+}
+
+// ---- Robustness
+
+TEST(DeckRobustness, OddInput) {
+    std::string nul("a\0b\n---\n\0\n", 10);
+    auto d = parse(nul);
+    ASSERT_EQ(d.slides.size(), 2u);
+    EXPECT_EQ(deck::plain_text(d.slides[0].blocks.at(0).spans), "a\xEF\xBF\xBD" "b");
+    parse("\xff\xfe invalid \xc3 utf-8 **x\n");
+    parse(std::string(1 << 20, 'x'));
+    parse(std::string(5000, '>') + " deep\n");
+    std::string nested;
+    for (int i = 0; i < 300; ++i) nested += std::string(static_cast<size_t>(i) * 2, ' ') + "- item\n";
+    parse(nested);
+    parse(std::string(20000, '*') + "\n" + std::string(20000, '[') + "\n" + std::string(20000, '`'));
+    parse("<!--<!--<!-- --> ``` <!--\n---\n```\n-->\n");
+    parse("![" + std::string(1000, '!') + "](" + std::string(5000, '(') + "\n");
+    parse("demo: " + std::string(10000, '=') + "\n");
+}
+
+TEST(DeckRobustness, RandomBytes) {
+    std::mt19937 rng(12345);
+    const std::string alphabet = "#*_`~-=<>!-[]()\\&;: \n\t\r>|0123456789.abcdemo";
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        size_t len = rng() % 600;
+        for (size_t i = 0; i < len; ++i) {
+            if (rng() % 4 == 0) text += static_cast<char>(rng() % 256);
+            else text += alphabet[rng() % alphabet.size()];
+        }
+        auto d = parse(text);
+        for (const auto& s : d.slides) EXPECT_GT(s.line, 0);
+        for (const auto& diag : d.diagnostics) EXPECT_FALSE(diag.message.empty());
+    }
+}
+
+TEST(DeckMarkdown, EveryBlockHasALine) {
+    auto d = parse("# A\n---\n- ***\n- ```\n  x\n  ```\n> ***\n");
+    ASSERT_EQ(d.slides.size(), 2u);
+    const Block& list = d.slides[1].blocks.at(0);
+    EXPECT_EQ(list.line, 3);
+    ASSERT_EQ(list.items.size(), 2u);
+    EXPECT_EQ(list.items[0].blocks.at(0).kind, BlockKind::Rule);
+    EXPECT_EQ(list.items[0].blocks.at(0).line, 3);
+    EXPECT_EQ(list.items[1].blocks.at(0).kind, BlockKind::Code);
+    EXPECT_EQ(list.items[1].blocks.at(0).line, 4);
+    EXPECT_EQ(d.slides[1].blocks.at(1).kind, BlockKind::Quote);
+    EXPECT_EQ(d.slides[1].blocks.at(1).line, 7);
+}
