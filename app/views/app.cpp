@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <stop_token>
 
@@ -82,6 +83,7 @@ std::string App::window_title() const {
 }
 
 void App::key(int key, int mods) {
+    if (std::getenv("LIVEDECK_DEBUG_KEYS")) std::fprintf(stderr, "key %d mods %d\n", key, mods);
     const bool shift = mods & GLFW_MOD_SHIFT;
     switch (key) {
     case GLFW_KEY_RIGHT: case GLFW_KEY_DOWN: case GLFW_KEY_SPACE: case GLFW_KEY_PAGE_DOWN: case GLFW_KEY_N:
@@ -461,7 +463,9 @@ private:
         std::mutex m;
         std::condition_variable_any cv;
         std::unique_lock lock(m);
-        while (!cv.wait_for(lock, stop, std::chrono::milliseconds(400), [] { return false; })) {
+        while (!stop.stop_requested()) {
+            // Returns early when the watcher is stopped.
+            cv.wait_for(lock, stop, std::chrono::milliseconds(400), [] { return false; });
             if (auto now = stamp(); now != last) {
                 last = now;
                 changed_ = true;

@@ -1,0 +1,108 @@
+// The command line, as a user types it.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "process.hpp"
+
+using livedeck::test::program;
+using livedeck::test::run_command;
+
+namespace {
+
+std::string write_deck(const std::string& name, const std::string& text) {
+    const std::string path = ::testing::TempDir() + name;
+    std::ofstream(path) << text;
+    return path;
+}
+
+}  // namespace
+
+TEST(Cli, HelpForEverySubcommand) {
+    for (const char* sub : {"", "browse", "demo", "farm", "shot", "check"}) {
+        const auto out = run_command(program() + " " + sub + " --help");
+        EXPECT_EQ(out.status, 0) << sub;
+        EXPECT_NE(out.text.find("Usage"), std::string::npos) << sub << ": " << out.text;
+    }
+}
+
+TEST(Cli, CheckAcceptsTheTalk) {
+    const auto out = run_command(program() + " check " + livedeck::test::talk());
+    EXPECT_EQ(out.status, 0) << out.text;
+    EXPECT_NE(out.text.find("ok"), std::string::npos);
+}
+
+TEST(Cli, CheckReportsEveryProblemWithFileAndLine) {
+    const std::string deck = write_deck("broken.md",
+                                        "# One\n"                       // 1
+                                        "\n"                            // 2
+                                        "---\n"                         // 3
+                                        "demo: no-such-demo\n"          // 4
+                                        "# Two\n"                       // 5
+                                        "---\n"                         // 6
+                                        "# Three\n"                     // 7
+                                        "\n"                            // 8
+                                        "![a cow](missing-cow.png)\n"); // 9
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 1) << out.text;
+    EXPECT_NE(out.text.find(deck + ":4: unknown demo 'no-such-demo'"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find(deck + ":9: "), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("missing-cow.png"), std::string::npos) << out.text;
+}
+
+TEST(Cli, CheckReportsAMissingDeck) {
+    const auto out = run_command(program() + " check /nonexistent/talk.md");
+    EXPECT_EQ(out.status, 1);
+    EXPECT_NE(out.text.find("/nonexistent/talk.md"), std::string::npos) << out.text;
+}
+
+TEST(Cli, CheckReportsABadDemoParameter) {
+    const std::string deck = write_deck("badparam.md", "demo: sequential delay=soon\n# Seq\n");
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 1);
+    EXPECT_NE(out.text.find(deck + ":1: "), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("delay"), std::string::npos) << out.text;
+}
+
+TEST(Cli, DemoListsTheDemos) {
+    const auto out = run_command(program() + " demo --list");
+    EXPECT_EQ(out.status, 0);
+    EXPECT_EQ(out.text.rfind("sequential", 0), 0u) << out.text;
+}
+
+TEST(Cli, DemoPrintsWholeLinesWithoutAnimation) {
+    const auto out = run_command(program() + " demo sequential --no-animate --delay 0.05");
+    EXPECT_EQ(out.status, 0) << out.text;
+    EXPECT_EQ(out.text, "The cow says \"Moo!\".\nThe pig says \"Oink!\".\nThe chicken says \"Cluck!\".\n");
+}
+
+TEST(Cli, DemoTakesAnimals) {
+    const auto out = run_command(program() + " demo sequential --no-animate --delay 0 --animals duck,frog");
+    EXPECT_EQ(out.status, 0) << out.text;
+    EXPECT_EQ(out.text, "The duck says \"Quack!\".\nThe frog says \"Ribbit!\".\n");
+}
+
+TEST(Cli, DemoShowsFarmErrorsAndFails) {
+    const auto out = run_command(program() + " demo sequential --no-animate --animals cow,unicorn --delay 0");
+    EXPECT_EQ(out.status, 1);
+    EXPECT_NE(out.text.find("The cow says \"Moo!\"."), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("The animal unicorn was not found."), std::string::npos) << out.text;
+}
+
+TEST(Cli, DemoAgainstAFarmThatIsDown) {
+    const auto out = run_command(program() + " demo sequential --no-animate --farm http://127.0.0.1:1/animals");
+    EXPECT_EQ(out.status, 1);
+    EXPECT_NE(out.text.find("127.0.0.1:1"), std::string::npos) << out.text;
+}
+
+TEST(Cli, UnknownDemoIsAClearError) {
+    const auto out = run_command(program() + " demo unicorns");
+    EXPECT_EQ(out.status, 2);
+    EXPECT_NE(out.text.find("unknown demo 'unicorns'"), std::string::npos) << out.text;
+}
+
+TEST(Cli, ShotRejectsASlideThatDoesNotExist) {
+    const auto out = run_command(program() + " shot -o /tmp/never.png --slide 999 " + livedeck::test::talk());
+    EXPECT_EQ(out.status, 2);
+    EXPECT_NE(out.text.find("slide 999 does not exist"), std::string::npos) << out.text;
+}

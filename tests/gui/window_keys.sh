@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A real window under Xvfb, driven with real key presses (xdotool), read
+# back from the screen (ffmpeg's x11grab + tesseract).
+# Usage: window_keys.sh LIVEDECK DECK   (run inside xvfb-run)
+set -euo pipefail
+livedeck=$1
+deck=$2
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Waits (up to $2 seconds) until the window's title matches $1.
+wait_title() {
+  local pattern=$1 limit=$2 title=""
+  for _ in $(seq $((limit * 10))); do
+    title=$(xdotool getwindowname "$wid" 2>/dev/null || true)
+    [[ $title == $pattern ]] && return 0
+    sleep 0.1
+  done
+  fail "title is '$title', expected '$pattern'"
+}
+
+grab() {  # screenshot of the whole screen
+  ffmpeg -loglevel error -y -f x11grab -video_size 1280x720 -i "$DISPLAY" -frames:v 1 "$1"
+}
+
+"$livedeck" --delay 0.2 "$deck" >"$work/log" 2>&1 &
+pid=$!
+wid=$(xdotool search --sync --onlyvisible --name '^livedeck' | head -n 1) || fail "no window"
+[ -n "$wid" ] || fail "no window"
+xdotool windowmove "$wid" 0 0 windowsize --sync "$wid" 1280 720 windowfocus --sync "$wid"
+wait_title 'livedeck - 1/*' 10
+
+xdotool key --window "$wid" Right
+wait_title 'livedeck - 2/*' 10
+grab "$work/two.png"
+tesseract "$work/two.png" - 2>/dev/null | grep -q "Parallelism" || fail "slide 2 not on screen"
+
+xdotool key --window "$wid" End
+wait_title 'livedeck - 5/*' 10
+xdotool key --window "$wid" Home
+wait_title 'livedeck - 1/*' 10
+xdotool type --window "$wid" 4
+xdotool key --window "$wid" Return
+wait_title 'livedeck - 4/*' 10
+xdotool key --window "$wid" space
+wait_title 'livedeck - 5/*' 10
+
+# Run the sequential demo with R and read its output off the screen.
+xdotool key --window "$wid" r
+deadline=$((SECONDS + 60))
+while [ $SECONDS -lt $deadline ]; do
+  grab "$work/demo.png"
+  tesseract "$work/demo.png" - 2>/dev/null | grep -q 'The chicken says' && break
+done
+text=$(tesseract "$work/demo.png" - 2>/dev/null)
+grep -q 'The chicken says' <<<"$text" || fail "demo output not on screen: $text"
+
+xdotool windowfocus --sync "$wid" key ctrl+q
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && fail "did not quit on Ctrl+Q"
+wait "$pid" || fail "exit status $?: $(cat "$work/log")"
+echo "window test passed"

@@ -1,0 +1,77 @@
+// `livedeck shot` renders headless through EGL; the PNG is read back with
+// tesseract, as a person would read the screen.
+#include <gtest/gtest.h>
+
+#include <stb_image.h>
+
+#include <filesystem>
+
+#include "process.hpp"
+
+using livedeck::test::program;
+using livedeck::test::run_command;
+
+namespace {
+
+std::string ocr(const std::string& png) {
+    const auto out = run_command("tesseract " + png + " - --psm 3 2>/dev/null");
+    return out.text;
+}
+
+}  // namespace
+
+TEST(Shot, TitleSlideReadsBack) {
+    const std::string png = ::testing::TempDir() + "title.png";
+    const auto out = run_command(program() + " shot -o " + png + " --slide 1 " + livedeck::test::talk());
+    ASSERT_EQ(out.status, 0) << out.text;
+    int w = 0, h = 0, n = 0;
+    ASSERT_TRUE(stbi_info(png.c_str(), &w, &h, &n));
+    EXPECT_EQ(w, 1920);
+    EXPECT_EQ(h, 1080);
+    const std::string text = ocr(png);
+    EXPECT_NE(text.find("A brief introduction to concurrency"), std::string::npos) << text;
+}
+
+TEST(Shot, SizeIsHonoured) {
+    const std::string png = ::testing::TempDir() + "small.png";
+    const auto out = run_command(program() + " shot -o " + png + " --slide 2 --size 1280x720 " + livedeck::test::talk());
+    ASSERT_EQ(out.status, 0) << out.text;
+    int w = 0, h = 0, n = 0;
+    ASSERT_TRUE(stbi_info(png.c_str(), &w, &h, &n));
+    EXPECT_EQ(w, 1280);
+    EXPECT_EQ(h, 720);
+    EXPECT_NE(ocr(png).find("Parallelism"), std::string::npos);
+}
+
+TEST(Shot, SequentialSlideAfterItRanShowsTheThreeLines) {
+    const std::string png = ::testing::TempDir() + "sequential.png";
+    const auto out = run_command(program() + " shot -o " + png + " --slide sequential --run --delay 0.2 " +
+                                 livedeck::test::talk());
+    ASSERT_EQ(out.status, 0) << out.text;
+    const std::string text = ocr(png);
+    EXPECT_NE(text.find("The cow says \"Moo!\"."), std::string::npos) << text;
+    EXPECT_NE(text.find("The pig says \"Oink!\"."), std::string::npos) << text;
+    EXPECT_NE(text.find("The chicken says \"Cluck!\"."), std::string::npos) << text;
+    EXPECT_NE(text.find("finished"), std::string::npos) << text;
+    // The source pane shows the compiled file.
+    EXPECT_NE(text.find("fetch(ctx, animal)"), std::string::npos) << text;
+}
+
+TEST(Shot, AtShowsTheRunPartWay) {
+    // At 0.1 s with a 5 s delay the first request is still out: no output yet.
+    const std::string png = ::testing::TempDir() + "early.png";
+    const auto out = run_command(program() + " shot -o " + png + " --slide sequential --run --at 0.1 --delay 5 " +
+                                 livedeck::test::talk());
+    ASSERT_EQ(out.status, 0) << out.text;
+    const std::string text = ocr(png);
+    EXPECT_NE(text.find("running"), std::string::npos) << text;
+    EXPECT_EQ(text.find("The cow says"), std::string::npos) << text;
+}
+
+TEST(Shot, MissingDeckRendersAnErrorSlide) {
+    const std::string png = ::testing::TempDir() + "missing.png";
+    const auto out = run_command(program() + " shot -o " + png + " /nonexistent/deck.md");
+    ASSERT_EQ(out.status, 0) << out.text;
+    EXPECT_NE(out.text.find("/nonexistent/deck.md"), std::string::npos) << out.text;
+    EXPECT_NE(ocr(png).find("cannot be shown"), std::string::npos);
+}
