@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "farm/async_client.hpp"
 #include "farm/client.hpp"
+#include "runtime/watchdog.hpp"
 
 namespace livedeck::demos {
 
@@ -11,6 +13,10 @@ namespace {
 // The calling thread's actor id, per trace (a thread serves one run at a time).
 thread_local const Trace* actor_trace = nullptr;
 thread_local int actor_id = -1;
+
+int line_of(const std::source_location& where) { return static_cast<int>(where.line()); }
+
+}  // namespace
 
 std::string request_url(const Params& params, std::string_view animal) {
     std::string url = params.farm_url + "/" + std::string(animal);
@@ -22,12 +28,50 @@ std::string request_url(const Params& params, std::string_view animal) {
     return url;
 }
 
-int line_of(const std::source_location& where) { return static_cast<int>(where.line()); }
+Context::Context(Params params, std::shared_ptr<Trace> trace, std::stop_source stop,
+                 boost::asio::io_context& io, Stepper* stepper)
+    : params_(std::move(params)),
+      trace_(std::move(trace)),
+      stop_(std::move(stop)),
+      watchdog_(std::make_unique<detail::Watchdog>(*trace_, stop_)),
+      io_(io),
+      stepper_(stepper) {
+    watchdog_->started(trace_->actor("main"));
+}
 
-}  // namespace
+Context::~Context() = default;
 
-Context::Context(Params params, std::shared_ptr<Trace> trace, std::stop_token stop)
-    : params_(std::move(params)), trace_(std::move(trace)), stop_(std::move(stop)) {}
+farm::AsyncClient& Context::farm() {
+    if (!farm_) {
+        farm::AsyncClient::Options options;
+        options.timeout = params_.request_timeout;
+        // Thousands of requests at once: reusing connections costs more
+        // than it saves (DESIGN.md).
+        options.fresh_connections = params_.animals.size() > 100;
+        farm_ = std::make_unique<farm::AsyncClient>(io_, options);
+    }
+    return *farm_;
+}
+
+void Context::report(std::exception_ptr error) {
+    if (!error) return;
+    try {
+        std::rethrow_exception(error);
+    } catch (const Stopped&) {
+    } catch (const std::exception& e) {
+        failed_ = true;
+        trace_->record(EventKind::Error, actor(), e.what());
+    } catch (...) {
+        failed_ = true;
+        trace_->record(EventKind::Error, actor(), "unknown exception");
+    }
+}
+
+void Context::cancel_async() {
+    if (farm_) farm_->cancel();
+}
+
+bool Context::deadlocked() const { return watchdog_->deadlocked(); }
 
 int Context::actor() {
     if (actor_trace != trace_.get() || actor_id < 0) {
@@ -50,7 +94,7 @@ void Context::sleep_for(std::chrono::milliseconds duration) {
     std::mutex m;
     std::condition_variable_any cv;
     std::unique_lock lock(m);
-    if (cv.wait_for(lock, stop_, duration, [] { return false; }) || stop_.stop_requested())
+    if (cv.wait_for(lock, stop_.get_token(), duration, [] { return false; }) || stop_.stop_requested())
         throw Stopped();
 }
 
@@ -84,6 +128,37 @@ void print(Context& ctx, std::string_view line, std::source_location where) {
     ctx.trace().record(EventKind::Text, actor, "\n", line_of(where));
 }
 
+void Stepper::step() {
+    {
+        std::lock_guard lock(mutex_);
+        ++pending_;
+    }
+    stepped_.notify_all();
+}
+
+bool Stepper::waiting() const {
+    std::lock_guard lock(mutex_);
+    return waiting_ && pending_ == 0;
+}
+
+void Stepper::wait(std::stop_token stop) {
+    std::unique_lock lock(mutex_);
+    waiting_ = true;
+    const bool stepped = stepped_.wait(lock, stop, [&] { return pending_ > 0; });
+    waiting_ = false;
+    if (!stepped) throw Stopped();
+    --pending_;
+}
+
+void step(Context& ctx, std::source_location where) {
+    ctx.trace().record(EventKind::Step, ctx.actor(), "waiting for Step", line_of(where));
+    if (ctx.params_.manual_steps && ctx.stepper_)
+        ctx.stepper_->wait(ctx.stop_token());
+    else if (ctx.params_.animate)
+        ctx.sleep_for(ctx.params_.step_interval);
+    ctx.check_stop();
+}
+
 Mutex::Mutex(Context& ctx, std::string name) : ctx_(ctx), name_(std::move(name)) {}
 
 void Mutex::lock() {
@@ -91,6 +166,10 @@ void Mutex::lock() {
     std::unique_lock lock(state_);
     if (owner_ >= 0) {
         ctx_.trace().record(EventKind::LockWait, me, name_);
+        // The watchdog reads owner(), so tell it with state_ unlocked.
+        lock.unlock();
+        detail::Watchdog::Waiting waiting(ctx_.watchdog(), me, this);
+        lock.lock();
         if (!released_.wait(lock, ctx_.stop_token(), [&] { return owner_ < 0; }))
             throw Stopped();
     }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -32,17 +33,72 @@ struct Params {
     bool animate = true;  // false: print whole lines at once
     std::chrono::milliseconds char_interval{50};
     std::chrono::milliseconds request_timeout{10'000};
+    // Steps of a hand-driven demo: false, each comes step_interval after the
+    // last (the terminal); true, each waits for Run::step() (the Step button).
+    bool manual_steps = false;
+    std::chrono::milliseconds step_interval{700};
 };
+
+// Step requests from the presenter to a demo waiting in step().
+class Stepper {
+public:
+    void step();           // any thread: lets one waiting step() go on
+    bool waiting() const;  // a step() waits right now
+    // Waits for a step() call; throws Stopped on stop.
+    void wait(std::stop_token stop);
+
+private:
+    mutable std::mutex mutex_;
+    std::condition_variable_any stepped_;
+    int pending_ = 0;
+    bool waiting_ = false;
+};
+
+class Mutex;
+
+namespace detail {
+class Watchdog;
+}
+
+}  // namespace livedeck::demos
+
+namespace boost::asio {
+class io_context;
+}
+namespace livedeck::farm {
+class AsyncClient;
+}
+
+namespace livedeck::demos {
 
 class Context {
 public:
-    Context(Params params, std::shared_ptr<Trace> trace, std::stop_token stop);
+    // `stop` is the run's: the runtime requests it on Stop, and the
+    // deadlock watchdog requests it when it gives its verdict.
+    Context(Params params, std::shared_ptr<Trace> trace, std::stop_source stop,
+            boost::asio::io_context& io, Stepper* stepper = nullptr);
+    ~Context();
 
     const Params& params() const { return params_; }
     const std::vector<std::string>& animals() const { return params_.animals; }
     Trace& trace() { return *trace_; }
-    std::stop_token stop_token() const { return stop_; }
+    std::stop_token stop_token() const { return stop_.get_token(); }
     bool stop_requested() const { return stop_.stop_requested(); }
+    // True once the watchdog found a deadlock and ended the demo.
+    bool deadlocked() const;
+    detail::Watchdog& watchdog() { return *watchdog_; }
+
+    // The run's event loop. A demo may start asynchronous work on it
+    // (co_spawn, timers); the run ends when the loop runs out of work.
+    boost::asio::io_context& io() { return io_; }
+    // The asynchronous farm client on io() (runtime/async.hpp).
+    farm::AsyncClient& farm();
+    // Records an exception that escaped a coroutine; the run then counts
+    // as failed. Stopped is not a failure.
+    void report(std::exception_ptr error);
+    bool failed() const { return failed_; }
+    // Cancels the asynchronous work in flight; the run calls it on Stop.
+    void cancel_async();
 
     // The trace actor of the calling thread ("main" for the demo's own thread).
     int actor();
@@ -58,8 +114,22 @@ public:
 private:
     Params params_;
     std::shared_ptr<Trace> trace_;
-    std::stop_token stop_;
+    std::stop_source stop_;
+    std::unique_ptr<detail::Watchdog> watchdog_;
+    boost::asio::io_context& io_;
+    std::unique_ptr<farm::AsyncClient> farm_;
+    bool failed_ = false;
+    Stepper* stepper_;
+
+    friend void step(Context& ctx, std::source_location where);
 };
+
+// Waits for the presenter's Step (or, in the terminal, a short pause).
+void step(Context& ctx, std::source_location where = std::source_location::current());
+
+// The URL of an animal's noise on the run's farm (with `?delay=S` when the
+// demo sets its own delay).
+std::string request_url(const Params& params, std::string_view animal);
 
 // The slow web API: a blocking GET of the animal's noise. Records
 // RequestStart and RequestDone (or RequestFailed). Throws farm::FetchError

@@ -24,23 +24,46 @@ void Run::stop() {
 
 void Run::work(DemoBody body, Params params) {
     boost::asio::io_context io;
-    Context ctx(std::move(params), trace_, stop_.get_token());
-    boost::asio::post(io, [&] {
-        const char* outcome = "finished";
-        try {
-            body(ctx);
-        } catch (const Stopped&) {
-            outcome = "stopped";
-        } catch (const std::exception& e) {
-            trace_->record(EventKind::Error, ctx.actor(), e.what());
-            outcome = "failed";
-        } catch (...) {
-            trace_->record(EventKind::Error, ctx.actor(), "unknown exception");
-            outcome = "failed";
+    std::string outcome = "finished";
+    {
+        Context ctx(std::move(params), trace_, stop_, io, &stepper_);
+        // Stop: blocking waits throw Stopped by themselves; asynchronous
+        // work is cancelled on the loop's own thread, then the loop stops.
+        std::stop_callback on_stop(stop_.get_token(), [&] {
+            boost::asio::post(io, [&] {
+                ctx.cancel_async();
+                io.stop();
+            });
+        });
+        boost::asio::post(io, [&] {
+            try {
+                body(ctx);
+            } catch (const Stopped&) {
+            } catch (const std::exception& e) {
+                trace_->record(EventKind::Error, ctx.actor(), e.what());
+                outcome = "failed";
+            } catch (...) {
+                trace_->record(EventKind::Error, ctx.actor(), "unknown exception");
+                outcome = "failed";
+            }
+        });
+        // The body, then whatever asynchronous work it started, to the end.
+        // An exception out of a handler (a stackless coroutine's print being
+        // stopped, say) leaves run(); the loop carries on with the rest.
+        for (bool more = true; more;) {
+            try {
+                io.run();
+                more = false;
+            } catch (const Stopped&) {
+            } catch (const std::exception& e) {
+                trace_->record(EventKind::Error, ctx.actor(), e.what());
+                outcome = "failed";
+            }
         }
-        trace_->record(EventKind::Done, ctx.actor(), outcome);
-    });
-    io.run();
+        if (ctx.failed()) outcome = "failed";
+        if (ctx.stop_requested() && outcome != "failed") outcome = ctx.deadlocked() ? "deadlocked" : "stopped";
+    }
+    trace_->record(EventKind::Done, trace_->actor("main"), outcome);
 }
 
 std::optional<std::string> apply_param(Params& params, const std::string& key,

@@ -34,11 +34,16 @@ public:
     std::shared_ptr<const Trace> shared_trace() const { return trace_; }
     bool done() const { return trace_->done(); }
 
+    // Hand-driven demos (Params::manual_steps): let the demo take one step.
+    void step() { stepper_.step(); }
+    bool waiting_for_step() const { return !done() && stepper_.waiting(); }
+
 private:
     void work(DemoBody body, Params params);
 
     std::shared_ptr<Trace> trace_;
     std::stop_source stop_;
+    Stepper stepper_;
     std::thread worker_;
 };
 
