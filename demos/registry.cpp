@@ -9,6 +9,20 @@ std::span<const livedeck::EmbeddedFile> demo_sources();
 // The demos, defined at global scope in their own files (demos/*.cpp).
 using livedeck::demos::Context;
 void sequential(Context&);
+void threads_unsynced(Context&);
+void threads_lock(Context&);
+void threads_deadlock(Context&);
+void threads_scoped(Context&);
+void iterator_countdown(Context&);
+void generator_countdown(Context&);
+void generator_send(Context&);
+void delegation_wrong(Context&);
+void delegation_yield_from(Context&);
+void delegation_return(Context&);
+void coroutine_by_hand(Context&);
+void event_loop(Context&);
+void farm_stackless(Context&);
+void farm_await(Context&);
 
 namespace livedeck::demos {
 
@@ -16,6 +30,20 @@ namespace {
 
 constexpr Demo demos[] = {
     {"sequential", "Three blocking fetches, one after another", "sequential.cpp", ::sequential},
+    {"threads-unsynced", "A thread per animal, no lock: the lines interleave", "threads_unsynced.cpp", ::threads_unsynced},
+    {"threads-lock", "A lock around the print: intact lines, one delay", "threads_lock.cpp", ::threads_lock},
+    {"threads-deadlock", "The cow throws while holding the lock: deadlock", "threads_deadlock.cpp", ::threads_deadlock},
+    {"threads-scoped", "std::scoped_lock releases the lock when the cow throws", "threads_scoped.cpp", ::threads_scoped},
+    {"iterator-countdown", "A countdown by hand: the iteration protocol", "iterator_countdown.cpp", ::iterator_countdown},
+    {"generator-countdown", "The same countdown as a generator (co_yield)", "generator_countdown.cpp", ::generator_countdown},
+    {"generator-send", "send() restarts a countdown and faults a race", "generator_send.cpp", ::generator_send},
+    {"delegation-wrong", "Delegating with a loop swallows send()", "delegation_wrong.cpp", ::delegation_wrong},
+    {"delegation-yield-from", "co_yield from() forwards send(): yield from", "delegation_yield_from.cpp", ::delegation_yield_from},
+    {"delegation-return", "co_return hands the fault count back", "delegation_return.cpp", ::delegation_return},
+    {"coroutine-by-hand", "A coroutine resumed by hand, no event loop", "coroutine_by_hand.cpp", ::coroutine_by_hand},
+    {"event-loop", "An io_context runs coroutines that sleep on timers", "event_loop.cpp", ::event_loop},
+    {"farm-stackless", "All animals at once: a stackless coroutine (yield)", "farm_stackless.cpp", ::farm_stackless},
+    {"farm-await", "All animals at once: co_await on one event loop", "farm_await.cpp", ::farm_await},
 };
 
 }  // namespace

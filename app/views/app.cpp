@@ -96,6 +96,7 @@ void App::key(int key, int mods) {
     case GLFW_KEY_END: go(slide_count() - 1); break;
     case GLFW_KEY_ENTER: case GLFW_KEY_KP_ENTER:
         if (!jump_.empty()) go(std::stoi(jump_) - 1);
+        else step();
         break;
     case GLFW_KEY_BACKSPACE:
         if (!jump_.empty()) jump_.pop_back();
@@ -160,6 +161,7 @@ void App::run() {
     DemoSlot* s = slot(current_);
     if (!s || (s->run && !s->run->done())) return;
     demos::Params params = s->params;
+    params.manual_steps = true;  // on a slide, the presenter takes each step
     try {
         params.farm_url = farm_url();
     } catch (const std::exception& e) {
@@ -169,6 +171,15 @@ void App::run() {
     }
     s->run = std::make_unique<demos::Run>(
         [body = s->demo->body](demos::Context& ctx) { body(ctx); }, std::move(params));
+}
+
+void App::step() {
+    if (DemoSlot* s = slot(current_); s && s->run && s->run->waiting_for_step()) s->run->step();
+}
+
+bool App::waiting_for_step() const {
+    const demos::Run* r = current_run();
+    return r && r->waiting_for_step();
 }
 
 void App::stop() {
@@ -379,11 +390,15 @@ void App::draw_controls(const Canvas& canvas, DemoSlot& slot, ImVec2 min, ImVec2
         bool enabled;
         void (App::*action)();
     };
-    const Button buttons[] = {
+    const bool stepping = slot.run && slot.run->waiting_for_step();
+    std::vector<Button> buttons{
         {"\xE2\x96\xB6  Run   R", !running && !slot.run, &App::run},
         {"\xE2\x96\xA0  Stop   S", running, &App::stop},
         {"\xE2\x86\xBB  Restart   R", slot.run != nullptr, &App::restart},
     };
+    // Hand-driven demos wait for the presenter between steps.
+    if (stepping || (running && slot.demo->name == "coroutine-by-hand"))
+        buttons.insert(buttons.begin(), Button{"\xE2\x8F\x8E  Step   Enter", stepping, &App::step});
     ImGui::PushFont(canvas.font(Face::SansBold, t.size.small));
     ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, t.layout.radius * canvas.k);
     ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(t.color.button));
@@ -391,11 +406,12 @@ void App::draw_controls(const Canvas& canvas, DemoSlot& slot, ImVec2 min, ImVec2
     ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImGui::ColorConvertU32ToFloat4(t.color.accent));
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(t.color.button_text));
     const float gap = 16;
-    const float w = (max.x - min.x - gap * 2) / 3;
-    for (int i = 0; i < 3; ++i) {
+    const float count = static_cast<float>(buttons.size());
+    const float w = (max.x - min.x - gap * (count - 1)) / count;
+    for (std::size_t i = 0; i < buttons.size(); ++i) {
         const Button& b = buttons[i];
         ImGui::SetCursorScreenPos(canvas.screen(ImVec2(min.x + static_cast<float>(i) * (w + gap), min.y)));
-        ImGui::PushID(i);
+        ImGui::PushID(static_cast<int>(i));
         if (!b.enabled) ImGui::PushStyleVar(ImGuiStyleVar_Alpha, 0.35f);
         const bool clicked = ImGui::Button(b.label, ImVec2(w * canvas.k, (max.y - min.y) * canvas.k));
         if (!b.enabled) ImGui::PopStyleVar();

@@ -66,7 +66,7 @@ public:
     // Input (GLFW key codes). Keys: Right/Down/Space/PgDn/N forward,
     // Left/Up/PgUp/P back, Home/End, digits then Enter to jump, F
     // fullscreen, Esc leaves fullscreen or cancels a jump, R run or restart,
-    // S stop, Q quit.
+    // S stop, Enter step (a hand-driven demo), Ctrl+Q quit.
     void key(int key, int mods);
     void text(unsigned codepoint);
 
@@ -75,6 +75,9 @@ public:
     void run();
     void stop();
     void restart();
+    // Hand-driven demos: resume the one waiting for the presenter.
+    void step();
+    bool waiting_for_step() const;
     const demos::Run* current_run() const;
 
     // True while something on screen moves (a demo runs on this slide).

@@ -4,9 +4,18 @@
 // and print() are found through their Context argument.
 #pragma once
 
+#include <mutex>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "runtime/context.hpp"
+#include "runtime/generator.hpp"
+#include "runtime/thread.hpp"
 
 using livedeck::demos::Context;
 using livedeck::demos::Mutex;
+using livedeck::demos::Thread;
+using livedeck::demos::from;
+using livedeck::demos::generator;
+using livedeck::demos::repr;

@@ -38,14 +38,14 @@ grab "$work/two.png"
 tesseract "$work/two.png" - 2>/dev/null | grep -q "Parallelism" || fail "slide 2 not on screen"
 
 xdotool key --window "$wid" End
-wait_title 'livedeck - 5/*' 10
+wait_title 'livedeck - 4/*' 10
 xdotool key --window "$wid" Home
 wait_title 'livedeck - 1/*' 10
-xdotool type --window "$wid" 4
+xdotool type --window "$wid" 3
 xdotool key --window "$wid" Return
-wait_title 'livedeck - 4/*' 10
-xdotool key --window "$wid" space
-wait_title 'livedeck - 5/*' 10
+wait_title 'livedeck - 3/*' 10
+xdotool key --window "$wid" Left space
+wait_title 'livedeck - 3/*' 10
 
 # Run the sequential demo with R and read its output off the screen.
 xdotool key --window "$wid" r
@@ -56,6 +56,26 @@ while [ $SECONDS -lt $deadline ]; do
 done
 text=$(tesseract "$work/demo.png" - 2>/dev/null)
 grep -q 'The chicken says' <<<"$text" || fail "demo output not on screen: $text"
+
+# A hand-driven demo: R runs it, Enter (the Step key) resumes it.
+xdotool key --window "$wid" Right
+wait_title 'livedeck - 4/*' 10
+xdotool key --window "$wid" r
+deadline=$((SECONDS + 60))
+while [ $SECONDS -lt $deadline ]; do
+  xdotool key --window "$wid" Return
+  grab "$work/step.png"
+  tesseract "$work/step.png" - 2>/dev/null | grep -q 'done: it returned' && break
+done
+text=$(tesseract "$work/step.png" - 2>/dev/null)
+grep -q 'asks to sleep 2.0' <<<"$text" || fail "hand-driven demo did not step: $text"
+
+# Resizing: the slide is laid out again for the new size.
+xdotool windowsize --sync "$wid" 900 700
+xdotool key --window "$wid" Home
+wait_title 'livedeck - 1/*' 10
+grab "$work/resized.png"
+tesseract "$work/resized.png" - 2>/dev/null | grep -q "GUI test deck" || fail "title not readable after resize"
 
 xdotool windowfocus --sync "$wid" key ctrl+q
 for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done

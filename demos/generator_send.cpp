@@ -1,0 +1,40 @@
+// send(): the value sent becomes the value of the suspended co_yield.
+// After next() it is empty, like Python's None.
+#include "runtime/demo.hpp"
+
+static generator<int, int> countdown(int n) {
+    while (n > 0) {
+        std::optional<int> v = co_yield n;
+        if (v) n = *v;
+        n -= 1;
+    }
+}
+
+static generator<std::string, std::string> footrace() {
+    while (true) {
+        auto v = co_yield "On your marks.";
+        if (v == "fault") continue;
+        v = co_yield "Get set.";
+        if (v == "fault") continue;
+        co_yield "Go!";
+        co_return;
+    }
+}
+
+void generator_send(Context& ctx) {
+    auto c = countdown(5);
+    print(ctx, "next() -> " + repr(c.next()));
+    print(ctx, "send(10) -> " + repr(c.send(10)));
+    print(ctx, "next() -> " + repr(c.next()));
+    print(ctx, "send(2) -> " + repr(c.send(2)));
+    print(ctx, "next() -> " + repr(c.next()));
+    print(ctx, "");
+
+    auto f = footrace();
+    print(ctx, "next() -> " + repr(f.next()));
+    print(ctx, "next() -> " + repr(f.next()));
+    print(ctx, "send('fault') -> " + repr(f.send("fault")));
+    print(ctx, "next() -> " + repr(f.next()));
+    print(ctx, "next() -> " + repr(f.next()));
+    print(ctx, "next() -> " + repr(f.next()));
+}

@@ -1,0 +1,37 @@
+# Reference for demos/delegation_wrong.cpp: delegating with a plain loop
+# drops what is sent.
+
+
+def step(label, action):
+    """One driving step, printed the way the C++ demo prints it."""
+    try:
+        result = repr(action())
+    except StopIteration:
+        result = 'StopIteration'
+    print(f'{label} -> {result}')
+
+
+def footrace():
+    while True:
+        v = yield 'On your marks.'
+        if v == 'fault':
+            continue
+        v = yield 'Get set.'
+        if v == 'fault':
+            continue
+        yield 'Go!'
+        return
+
+
+def race():
+    for s in footrace():
+        yield s
+
+
+r = race()
+step('next()', lambda: next(r))
+step('next()', lambda: next(r))
+step("send('fault')", lambda: r.send('fault'))
+step('next()', lambda: next(r))
+step('next()', lambda: next(r))
+step('next()', lambda: next(r))
