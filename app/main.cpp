@@ -4,6 +4,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "farm/farm.hpp"
@@ -21,6 +22,16 @@ bool parse_size(const std::string& text, int& width, int& height) {
     char extra = 0;
     return std::sscanf(text.c_str(), "%d%c%d%c", &width, &x, &height, &extra) == 3 && (x == 'x' || x == 'X') &&
            width >= 64 && height >= 64 && width <= 8192 && height <= 8192;
+}
+
+// Thousands of concurrent requests need as many sockets: lift the soft
+// open-files limit to the hard one.
+void raise_open_files_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
 }
 
 }  // namespace
@@ -87,6 +98,7 @@ int main(int argc, char** argv) {
     check_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
 
     CLI11_PARSE(cli, argc, argv);
+    raise_open_files_limit();
 
     try {
         if (*demo) {

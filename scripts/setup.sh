@@ -19,6 +19,8 @@ packages=(
   ffmpeg
   # tests and benchmarks
   libgtest-dev libbenchmark-dev xvfb xauth xdotool tesseract-ocr tesseract-ocr-eng
+  # benchmark scripts
+  time bc curl
 )
 
 missing=()
