@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
     shot_cmd->add_flag("--run", shot.run, "Run the slide's demo live before rendering");
     auto* at = shot_cmd->add_option("--at", "Render S seconds after the demo started (with --run)");
     std::string layout = "audience";
-    shot_cmd->add_option("--layout", layout, "Layout to render")->check(CLI::IsMember({"audience"}));
+    shot_cmd->add_option("--layout", layout, "Layout to render: audience, presenter or overview")
+        ->check(CLI::IsMember({"audience", "presenter", "overview"}));
     shot_cmd->add_option("--size", size, "Image size WxH (default 1920x1080)");
     shot_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
 
@@ -145,6 +146,7 @@ int main(int argc, char** argv) {
         }
         if (*shot_cmd) {
             shot.app = app_options(false);
+            shot.app.layout = *views::parse_layout(layout);
             if (*at) shot.at = at->as<double>();
             if (!parse_size(size, shot.width, shot.height)) {
                 std::cerr << "livedeck shot: --size must be WxH, e.g. 1920x1080\n";

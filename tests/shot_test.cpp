@@ -18,6 +18,14 @@ std::string ocr(const std::string& png) {
     return out.text;
 }
 
+// Thumbnails on a black page confuse tesseract's thresholding: read the
+// negative instead (ffmpeg is a dependency anyway).
+std::string ocr_negative(const std::string& png) {
+    const std::string negative = png + ".negative.png";
+    run_command("ffmpeg -loglevel error -y -i " + png + " -vf negate,format=gray " + negative);
+    return ocr(negative);
+}
+
 }  // namespace
 
 TEST(Shot, TitleSlideReadsBack) {
@@ -74,4 +82,26 @@ TEST(Shot, MissingDeckRendersAnErrorSlide) {
     ASSERT_EQ(out.status, 0) << out.text;
     EXPECT_NE(out.text.find("/nonexistent/deck.md"), std::string::npos) << out.text;
     EXPECT_NE(ocr(png).find("cannot be shown"), std::string::npos);
+}
+
+TEST(Shot, PresenterLayoutShowsNotesNextSlideAndTimer) {
+    const std::string png = ::testing::TempDir() + "presenter.png";
+    const std::string deck = livedeck::test::source_dir() + "/tests/data/decks/gui.md";
+    const auto out = run_command(program() + " shot -o " + png + " --slide 2 --layout presenter " + deck);
+    ASSERT_EQ(out.status, 0) << out.text;
+    const std::string text = ocr(png);
+    EXPECT_NE(text.find("NOTES"), std::string::npos) << text;
+    EXPECT_NE(text.find("Slide two."), std::string::npos) << text;    // the notes themselves
+    EXPECT_NE(text.find("NEXT"), std::string::npos) << text;
+    EXPECT_NE(text.find("00:00"), std::string::npos) << text;  // the timer, just started
+}
+
+TEST(Shot, OverviewLayoutShowsEverySlide) {
+    const std::string png = ::testing::TempDir() + "overview.png";
+    const std::string deck = livedeck::test::source_dir() + "/tests/data/decks/gui.md";
+    const auto out = run_command(program() + " shot -o " + png + " --layout overview --size 3840x2160 " + deck);
+    ASSERT_EQ(out.status, 0) << out.text;
+    const std::string text = ocr_negative(png);
+    for (const char* title : {"GUI test deck", "Parallelism on slide two", "Sequential", "By hand"})
+        EXPECT_NE(text.find(title), std::string::npos) << title << " in:\n" << text;
 }

@@ -49,7 +49,15 @@ deck::Deck load_deck(const std::filesystem::path& path) {
 
 // [SECTION] App: state and input -------------------------------------------
 
-App::App(AppOptions options) : options_(std::move(options)), deck_(load_deck(options_.deck_path)) {
+std::optional<Layout> parse_layout(const std::string& name) {
+    if (name == "audience") return Layout::Audience;
+    if (name == "presenter") return Layout::Presenter;
+    if (name == "overview") return Layout::Overview;
+    return std::nullopt;
+}
+
+App::App(AppOptions options)
+    : options_(std::move(options)), deck_(load_deck(options_.deck_path)), layout_(options_.layout) {
     const Theme& t = theme();
     fonts_ = std::make_unique<render::Fonts>(t.sans_family, t.mono_family);
 }
@@ -96,6 +104,7 @@ void App::key(int key, int mods) {
     case GLFW_KEY_END: go(slide_count() - 1); break;
     case GLFW_KEY_ENTER: case GLFW_KEY_KP_ENTER:
         if (!jump_.empty()) go(std::stoi(jump_) - 1);
+        else if (layout_ == Layout::Overview) layout_ = Layout::Audience;
         else step();
         break;
     case GLFW_KEY_BACKSPACE:
@@ -103,9 +112,16 @@ void App::key(int key, int mods) {
         break;
     case GLFW_KEY_ESCAPE:
         if (!jump_.empty()) jump_.clear();
+        else if (layout_ == Layout::Overview) layout_ = Layout::Audience;
         else leave_fullscreen_ = true;
         break;
     case GLFW_KEY_F: toggle_fullscreen_ = true; break;
+    case GLFW_KEY_TAB:  // the presenter's own view; attendees have no notes
+        if (!options_.browse) layout_ = layout_ == Layout::Presenter ? Layout::Audience : Layout::Presenter;
+        break;
+    case GLFW_KEY_O: case GLFW_KEY_G:
+        layout_ = layout_ == Layout::Overview ? Layout::Audience : Layout::Overview;
+        break;
     case GLFW_KEY_R:
         if (shift || current_run()) restart();
         else run();
@@ -169,6 +185,8 @@ void App::run() {
         params.farm_url = "http://127.0.0.1:1/animals";
         std::cerr << "livedeck: cannot start the embedded farm: " << e.what() << "\n";
     }
+    s->events.clear();
+    s->seen = 0;
     s->run = std::make_unique<demos::Run>(
         [body = s->demo->body](demos::Context& ctx) { body(ctx); }, std::move(params));
 }
@@ -203,6 +221,12 @@ bool App::animating() const {
     return r && !r->done();
 }
 
+double App::redraw_interval() const {
+    if (animating()) return 1.0 / 60.0;
+    if (layout_ == Layout::Presenter) return 1.0;  // the timer ticks
+    return -1;
+}
+
 // [SECTION] App: drawing ----------------------------------------------------
 
 namespace {
@@ -227,16 +251,20 @@ std::string seconds(double s) {
 
 void App::prepare_fonts(ImVec2 display, float pixel_scale) {
     const Theme& t = theme();
-    const float raster = letterbox(display, t).k * pixel_scale;
+    const float raster = letterbox(main_canvas_size(display), t).k * pixel_scale;
     if (raster <= 0) return;
     if (fonts_->scale() > 0 && std::abs(raster - fonts_->scale()) / fonts_->scale() < 0.01f) return;
     const std::vector<render::FontRequest> requests = t.font_requests();
     fonts_->build(requests, raster);
 }
 
+ImVec2 App::main_canvas_size(ImVec2 display) const {
+    // The presenter layout shows the slide at 62% of the display's width.
+    return layout_ == Layout::Presenter ? ImVec2(display.x * 0.62f, display.y * 0.62f) : display;
+}
+
 void App::draw(ImVec2 display, float pixel_scale, std::optional<double> at) {
     const Theme& t = theme();
-    const Letterbox box = letterbox(display, t);
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(display);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
@@ -246,8 +274,26 @@ void App::draw(ImVec2 display, float pixel_scale, std::optional<double> at) {
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
                      ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav);
     ImGui::SetWindowFontScale(1.0f / std::max(pixel_scale, 0.01f));
-    Canvas canvas{ImGui::GetWindowDrawList(), box.origin, box.k, fonts_.get(), &t};
-    canvas.draw->AddRectFilled(ImVec2(0, 0), display, t.color.letterbox);
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), display, t.color.letterbox);
+    // The whole display as a 1920x1080 design space, for the layouts' own
+    // furniture (labels, notes, timer, thumbnails).
+    const Letterbox screen = letterbox(display, t);
+    const Canvas ui{ImGui::GetWindowDrawList(), screen.origin, screen.k, fonts_.get(), &t};
+    switch (layout_) {
+    case Layout::Audience: draw_canvas(ui, ImVec2(0, 0), t.canvas_width, current_, at, true); break;
+    case Layout::Presenter: draw_presenter(ui, at); break;
+    case Layout::Overview: draw_overview(ui); break;
+    }
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+}
+
+void App::draw_canvas(const Canvas& ui, ImVec2 min, float width, int index, std::optional<double> at,
+                      bool interactive) {
+    const Theme& t = *ui.theme;
+    Canvas canvas = ui;
+    canvas.origin = ui.screen(min);
+    canvas.k = ui.k * width / t.canvas_width;
     canvas.draw->AddRectFilledMultiColor(canvas.screen(ImVec2(0, 0)),
                                          canvas.screen(ImVec2(t.canvas_width, t.canvas_height)),
                                          t.color.background, t.color.background, t.color.background_edge,
@@ -256,27 +302,23 @@ void App::draw(ImVec2 display, float pixel_scale, std::optional<double> at) {
     if (deck_.slides.empty())
         draw_deck_error(canvas);
     else
-        draw_slide(canvas, at);
+        draw_slide(canvas, index, at, interactive);
     canvas.unclip();
-    ImGui::End();
-    ImGui::PopStyleVar(2);
 }
 
-void App::draw_slide(const Canvas& canvas, std::optional<double> at) {
+void App::draw_slide(const Canvas& canvas, int index, std::optional<double> at, bool interactive) {
     const Theme& t = *canvas.theme;
-    const deck::Slide& s = deck_.slides[static_cast<std::size_t>(current_)];
+    const deck::Slide& s = deck_.slides[static_cast<std::size_t>(index)];
     const float left = t.layout.margin_x;
     const float width = t.canvas_width - 2 * t.layout.margin_x;
     const float bottom = t.canvas_height - t.layout.margin_bottom;
 
-    // Split off the slide's heading: it is the title, drawn bigger.
-    std::vector<deck::Block> body = s.blocks;
-    std::optional<deck::Block> heading;
-    if (!body.empty() && body.front().kind == deck::BlockKind::Heading) {
-        heading = body.front();
-        body.erase(body.begin());
-    }
-    const bool title_slide = current_ == 0 && !s.demo;
+    // The slide's first heading is its title, drawn bigger.
+    const deck::Block* heading =
+        !s.blocks.empty() && s.blocks.front().kind == deck::BlockKind::Heading ? &s.blocks.front() : nullptr;
+    const std::span<const deck::Block> body(s.blocks.data() + (heading ? 1 : 0),
+                                            s.blocks.size() - (heading ? 1 : 0));
+    const bool title_slide = index == 0 && !s.demo;
 
     if (title_slide) {
         // Centred vertically: title, accent rule, then the rest.
@@ -295,20 +337,19 @@ void App::draw_slide(const Canvas& canvas, std::optional<double> at) {
             canvas.rect(ImVec2(left, y + 8), ImVec2(left + 110, y + 14), t.color.accent, 3);
             y += t.layout.heading_gap;
         }
-        DemoSlot* demo = slot(current_);
-        if (demo) {
+        if (DemoSlot* demo = slot(index)) {
             if (!body.empty()) y = draw_blocks(canvas, images_, body, left, y, width) + t.layout.block_gap;
-            draw_demo(canvas, *demo, y, at);
+            draw_demo(canvas, *demo, y, at, interactive);
         } else {
             draw_blocks(canvas, images_, body, left, y, width);
         }
     }
 
     // Footer: slide number, and the jump prompt while digits are typed.
-    const std::string number = std::to_string(current_ + 1) + " / " + std::to_string(slide_count());
+    const std::string number = std::to_string(index + 1) + " / " + std::to_string(slide_count());
     const float nw = canvas.text_width(Face::Sans, t.size.small, number);
     canvas.text(Face::Sans, t.size.small, ImVec2(t.canvas_width - left - nw, bottom + 20), t.color.muted, number);
-    if (!jump_.empty()) {
+    if (interactive && !jump_.empty()) {
         const std::string prompt = "Go to slide " + jump_ + "_";
         const float pw = canvas.text_width(Face::SansBold, t.size.body, prompt);
         const ImVec2 min((t.canvas_width - pw) * 0.5f - 30, t.canvas_height * 0.5f - 50);
@@ -318,7 +359,71 @@ void App::draw_slide(const Canvas& canvas, std::optional<double> at) {
     if (!s.errors.empty()) draw_errors(canvas, s.errors, bottom);
 }
 
-void App::draw_demo(const Canvas& canvas, DemoSlot& slot, float top, std::optional<double> at) {
+void App::draw_presenter(const Canvas& ui, std::optional<double> at) {
+    const Theme& t = *ui.theme;
+    const float margin = 40;
+    const float main_w = t.canvas_width * 0.62f;
+    const float main_h = main_w * t.canvas_height / t.canvas_width;
+    draw_canvas(ui, ImVec2(margin, margin), main_w, current_, at, true);
+
+    // Right column: the clock, then the next slide.
+    const float x = margin * 2 + main_w;
+    const float w = t.canvas_width - x - margin;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    char timer[32];
+    std::snprintf(timer, sizeof timer, "%02d:%02d", static_cast<int>(elapsed) / 60, static_cast<int>(elapsed) % 60);
+    ui.text(Face::MonoBold, t.size.h1, ImVec2(x, margin - 10), t.color.heading, timer);
+    const std::string position = "slide " + std::to_string(current_ + 1) + " of " + std::to_string(slide_count());
+    ui.text(Face::Sans, t.size.small, ImVec2(x, margin + t.size.h1 + 4), t.color.muted, position);
+    const float next_y = margin + t.size.h1 + 60;
+    ui.text(Face::SansBold, t.size.small, ImVec2(x, next_y), t.color.pane_title, "NEXT");
+    if (current_ + 1 < slide_count())
+        draw_canvas(ui, ImVec2(x, next_y + 36), w, current_ + 1, std::nullopt, false);
+    else
+        ui.text(Face::Sans, t.size.small, ImVec2(x, next_y + 36), t.color.muted, "End of the deck");
+
+    // Below the slide: the speaker notes.
+    const float notes_y = margin * 2 + main_h;
+    ui.text(Face::SansBold, t.size.small, ImVec2(margin, notes_y), t.color.pane_title, "NOTES");
+    const std::string& notes = deck_.slides.empty() ? std::string() : deck_.slides[static_cast<std::size_t>(current_)].notes;
+    std::vector<deck::Span> spans{{notes.empty() ? "(no notes for this slide)" : notes, 0}};
+    for (std::size_t i = 0; (i = spans[0].text.find('\n', i)) != std::string::npos;) spans[0].text[i] = ' ';
+    ui.clip(ImVec2(margin, notes_y), ImVec2(t.canvas_width - margin, t.canvas_height - margin * 0.5f));
+    draw_spans(ui, spans, ImVec2(margin, notes_y + 40), t.canvas_width - 2 * margin,
+               {t.size.notes, false, notes.empty() ? t.color.muted : t.color.text});
+    ui.unclip();
+}
+
+void App::draw_overview(const Canvas& ui) {
+    const Theme& t = *ui.theme;
+    const int columns = 5;
+    const float gap = 24, margin = 40;
+    const float w = (t.canvas_width - 2 * margin - gap * (columns - 1)) / columns;
+    const float h = w * t.canvas_height / t.canvas_width;
+    const int rows_visible = std::max(1, static_cast<int>((t.canvas_height - 2 * margin + gap) / (h + gap)));
+    // Keep the current slide's row in view.
+    const int row_of_current = current_ / columns;
+    const int first_row = std::max(0, row_of_current - rows_visible + 1);
+    for (int i = first_row * columns; i < slide_count(); ++i) {
+        const int row = i / columns - first_row;
+        if (row >= rows_visible) break;
+        const ImVec2 min(margin + static_cast<float>(i % columns) * (w + gap), margin + static_cast<float>(row) * (h + gap));
+        draw_canvas(ui, min, w, i, std::nullopt, false);
+        const bool selected = i == current_;
+        ui.frame(ImVec2(min.x - 4, min.y - 4), ImVec2(min.x + w + 4, min.y + h + 4),
+                 selected ? t.color.accent : t.color.pane_border, 8, selected ? 6.0f : 2.0f);
+        // A click on a thumbnail opens that slide.
+        ImGui::SetCursorScreenPos(ui.screen(min));
+        ImGui::PushID(i);
+        if (ImGui::InvisibleButton("##thumb", ImVec2(w * ui.k, h * ui.k))) {
+            go(i);
+            layout_ = Layout::Audience;
+        }
+        ImGui::PopID();
+    }
+}
+
+void App::draw_demo(const Canvas& canvas, DemoSlot& slot, float top, std::optional<double> at, bool interactive) {
     const Theme& t = *canvas.theme;
     const float left = t.layout.margin_x;
     const float right = t.canvas_width - t.layout.margin_x;
@@ -328,13 +433,13 @@ void App::draw_demo(const Canvas& canvas, DemoSlot& slot, float top, std::option
     const float controls_h = t.size.small * 2.6f;
 
     // The time shown: given (recording, shot) or the run's live clock.
-    std::vector<demos::Event> events;
     double now = 0;
     const demos::Run* run = slot.run.get();
     if (run) {
-        events = run->trace().events();
+        slot.seen = run->trace().read(slot.seen, slot.events);  // only what is new
         now = at ? *at : run->trace().now();
     }
+    const std::vector<demos::Event>& events = slot.events;
 
     // Lines running now: the last event of every actor still busy.
     std::vector<int> active;
@@ -379,7 +484,7 @@ void App::draw_demo(const Canvas& canvas, DemoSlot& slot, float top, std::option
     const ImVec2 out_min(split + gap * 0.5f, top);
     const ImVec2 out_max(right, bottom - controls_h - 16);
     draw_output_pane(canvas, out_min, out_max, pane, demos::fold_lines(events, now));
-    draw_controls(canvas, slot, ImVec2(out_min.x, bottom - controls_h), ImVec2(right, bottom));
+    if (interactive) draw_controls(canvas, slot, ImVec2(out_min.x, bottom - controls_h), ImVec2(right, bottom));
 }
 
 void App::draw_controls(const Canvas& canvas, DemoSlot& slot, ImVec2 min, ImVec2 max) {
@@ -505,10 +610,11 @@ int present(const AppOptions& options) {
     std::string title = app.window_title();
     int frames_to_draw = 2;  // ImGui settles hover state one frame after input
     while (!window.should_close() && !app.quit_requested()) {
-        if (frames_to_draw > 0 || app.animating())
-            window.wait_events(app.animating() ? 1.0 / 60.0 : 0.0);
+        const double interval = app.redraw_interval();
+        if (frames_to_draw > 0)
+            window.wait_events(interval < 0 ? 0.0 : std::min(interval, 1.0 / 60.0));
         else
-            window.wait_events(-1);  // idle: sleep until something happens
+            window.wait_events(interval);  // idle (-1): sleep until something happens
         if (watcher.take_changed()) app.reload();
         if (app.take_fullscreen_toggle()) window.toggle_fullscreen();
         if (app.take_leave_fullscreen()) window.leave_fullscreen();

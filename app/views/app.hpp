@@ -11,6 +11,7 @@
 #include <imgui.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -34,11 +35,19 @@ namespace livedeck::views {
 
 // [SECTION] Options ---------------------------------------------------------
 
+// What the window shows.
+enum class Layout {
+    Audience,   // the slide, letterboxed: what the room sees
+    Presenter,  // the slide, the next one, the notes and a timer (Tab)
+    Overview,   // every slide as a thumbnail (O)
+};
+
 struct AppOptions {
     std::filesystem::path deck_path;
     std::string farm_url;      // empty: start the embedded farm on a loopback port
     double farm_delay = 2.0;   // the embedded farm's delay, seconds
     bool browse = false;       // attendee mode: no notes, free navigation
+    Layout layout = Layout::Audience;
 };
 
 // The deck to use when none is named: slides/talk.md from the working
@@ -82,6 +91,10 @@ public:
 
     // True while something on screen moves (a demo runs on this slide).
     bool animating() const;
+    // Seconds until the screen changes by itself: 1/60 while animating, 1
+    // for the presenter's timer, -1 when only input can change it.
+    double redraw_interval() const;
+    Layout layout() const { return layout_; }
 
     // Reloads the deck from disk (keeps the slide number where possible).
     void reload();
@@ -109,12 +122,22 @@ private:
         demos::Params params;
         std::vector<deck::TokenLine> tokens;
         std::unique_ptr<demos::Run> run;
+        std::vector<demos::Event> events;  // the run's trace, read incrementally
+        std::size_t seen = 0;
     };
+    ImVec2 main_canvas_size(ImVec2 display) const;
 
     DemoSlot* slot(int index);
     const DemoSlot* slot(int index) const;
-    void draw_slide(const struct Canvas& canvas, std::optional<double> at);
-    void draw_demo(const struct Canvas& canvas, DemoSlot& slot, float top, std::optional<double> at);
+    // A slide on a canvas `width` design units wide at `min` of the ui canvas.
+    // Only an interactive one has buttons and the jump prompt.
+    void draw_canvas(const struct Canvas& ui, ImVec2 min, float width, int index, std::optional<double> at,
+                     bool interactive);
+    void draw_slide(const struct Canvas& canvas, int index, std::optional<double> at, bool interactive);
+    void draw_demo(const struct Canvas& canvas, DemoSlot& slot, float top, std::optional<double> at,
+                   bool interactive);
+    void draw_presenter(const struct Canvas& ui, std::optional<double> at);
+    void draw_overview(const struct Canvas& ui);
     void draw_controls(const struct Canvas& canvas, DemoSlot& slot, ImVec2 min, ImVec2 max);
     void draw_errors(const struct Canvas& canvas, const std::vector<deck::Diagnostic>& errors, float bottom);
     void draw_deck_error(const struct Canvas& canvas);
@@ -127,6 +150,8 @@ private:
     std::unique_ptr<render::Fonts> fonts_;
     render::ImageCache images_;
     std::string jump_;  // digits typed so far
+    Layout layout_ = Layout::Audience;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     bool toggle_fullscreen_ = false, leave_fullscreen_ = false, quit_ = false;
 };
 
@@ -143,6 +168,9 @@ struct ShotOptions {
     std::optional<double> at;  // seconds after the demo started
     int width = 1920, height = 1080;
 };
+
+// "audience", "presenter" or "overview".
+std::optional<Layout> parse_layout(const std::string& name);
 
 // Renders one slide headless (EGL) into a PNG. Returns the exit code.
 int shot(const ShotOptions& options);

@@ -174,7 +174,7 @@ std::string list_marker(const deck::Block& list, std::size_t index, int depth) {
 }  // namespace
 
 float draw_blocks(const Canvas& canvas, render::ImageCache& images,
-                  const std::vector<deck::Block>& blocks, float x, float y, float width, bool draw,
+                  std::span<const deck::Block> blocks, float x, float y, float width, bool draw,
                   int depth) {
     const Theme& t = *canvas.theme;
     const float body = depth > 0 ? t.size.body * 0.92f : t.size.body;

@@ -3,6 +3,7 @@
 // blocks, images, quotes and rules.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "deck/deck.hpp"
@@ -15,7 +16,7 @@ namespace livedeck::views {
 // width. Returns the y below the last block. With `draw` false it only
 // measures.
 float draw_blocks(const Canvas& canvas, render::ImageCache& images,
-                  const std::vector<deck::Block>& blocks, float x, float y, float width,
+                  std::span<const deck::Block> blocks, float x, float y, float width,
                   bool draw = true, int depth = 0);
 
 // Rich text: spans wrapped into lines of `width`. Returns the height used.

@@ -18,7 +18,7 @@ struct Theme {
     std::string sans_family, mono_family;
 
     struct Sizes {
-        float title, subtitle, h1, h2, h3, body, code, pane, small;
+        float title, subtitle, h1, h2, h3, body, code, pane, small, notes;
     } size{};
     struct Layout {
         float margin_x, margin_top, margin_bottom, heading_gap, block_gap, line_height,

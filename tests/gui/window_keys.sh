@@ -70,6 +70,12 @@ done
 text=$(tesseract "$work/step.png" - 2>/dev/null)
 grep -q 'asks to sleep 2.0' <<<"$text" || fail "hand-driven demo did not step: $text"
 
+# Tab: the presenter's layout, with the notes.
+xdotool key --window "$wid" Tab
+grab "$work/presenter.png"
+tesseract "$work/presenter.png" - 2>/dev/null | grep -q "NOTES" || fail "Tab did not show the presenter layout"
+xdotool key --window "$wid" Tab
+
 # Resizing: the slide is laid out again for the new size.
 xdotool windowsize --sync "$wid" 900 700
 xdotool key --window "$wid" Home
