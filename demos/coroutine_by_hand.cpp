@@ -3,11 +3,13 @@
 #include "runtime/demo.hpp"
 #include "runtime/task.hpp"
 
+using namespace std::chrono_literals;
+
 static Task greet(Context& ctx) {
     print(ctx, "  coroutine: Hello...");
-    co_await suspend_for(2.0);
+    co_await suspend_for(2000ms);
     print(ctx, "  coroutine: ...world!");
-    co_await suspend_for(0.5);
+    co_await suspend_for(500ms);
     print(ctx, "  coroutine: Goodbye.");
 }
 
@@ -16,8 +18,8 @@ void coroutine_by_hand(Context& ctx) {
     while (!task.done()) {
         step(ctx);
         print(ctx, "resume()");
-        if (std::optional<double> seconds = task.resume())
-            print(ctx, "suspended: it asks to sleep " + std::to_string(*seconds).substr(0, 3) + " s");
+        if (auto wish = task.resume())
+            print(ctx, "suspended: it asks to sleep " + std::to_string(wish->count()) + " ms");
     }
     print(ctx, "done: it returned");
 }

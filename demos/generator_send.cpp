@@ -5,17 +5,14 @@
 static generator<int, int> countdown(int n) {
     while (n > 0) {
         std::optional<int> v = co_yield n;
-        if (v) n = *v;
-        n -= 1;
+        n = (v ? *v : n) - 1;
     }
 }
 
 static generator<std::string, std::string> footrace() {
     while (true) {
-        auto v = co_yield "On your marks.";
-        if (v == "fault") continue;
-        v = co_yield "Get set.";
-        if (v == "fault") continue;
+        if (auto v = co_yield "On your marks."; v == "fault") continue;
+        if (auto v = co_yield "Get set."; v == "fault") continue;
         co_yield "Go!";
         co_return;
     }

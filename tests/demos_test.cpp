@@ -222,8 +222,8 @@ TEST_F(Demos, CoroutineByHandStepsOnlyWhenTold) {
     ASSERT_TRUE(test::wait_done(r));
     EXPECT_EQ(steps, 3);
     EXPECT_EQ(test::texts(fold_lines(r.trace().events(), 1e9)),
-              (std::vector<std::string>{"resume()", "  coroutine: Hello...", "suspended: it asks to sleep 2.0 s",
-                                        "resume()", "  coroutine: ...world!", "suspended: it asks to sleep 0.5 s",
+              (std::vector<std::string>{"resume()", "  coroutine: Hello...", "suspended: it asks to sleep 2000 ms",
+                                        "resume()", "  coroutine: ...world!", "suspended: it asks to sleep 500 ms",
                                         "resume()", "  coroutine: Goodbye.", "done: it returned"}));
 }
 

@@ -177,7 +177,7 @@ void App::run() {
     DemoSlot* s = slot(current_);
     if (!s || (s->run && !s->run->done())) return;
     demos::Params params = s->params;
-    params.manual_steps = true;  // on a slide, the presenter takes each step
+    params.manual_steps = options_.manual_steps;  // in the window, the presenter takes each step
     try {
         params.farm_url = farm_url();
     } catch (const std::exception& e) {
@@ -503,7 +503,7 @@ void App::draw_controls(const Canvas& canvas, DemoSlot& slot, ImVec2 min, ImVec2
     };
     // Hand-driven demos wait for the presenter between steps.
     if (stepping || (running && slot.demo->name == "coroutine-by-hand"))
-        buttons.insert(buttons.begin(), Button{"\xE2\x8F\x8E  Step   Enter", stepping, &App::step});
+        buttons.insert(buttons.begin(), Button{"\xE2\x8F\x8E  Step", stepping, &App::step});
     ImGui::PushFont(canvas.font(Face::SansBold, t.size.small));
     ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, t.layout.radius * canvas.k);
     ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(t.color.button));
@@ -633,7 +633,9 @@ int present(const AppOptions& options) {
 }
 
 int shot(const ShotOptions& options) {
-    App app(options.app);
+    AppOptions app_options = options.app;
+    app_options.manual_steps = false;  // nobody is there to press Step
+    App app(app_options);
     if (!app.deck().ok())
         for (const deck::Diagnostic& d : app.deck().diagnostics) std::cerr << d.str() << "\n";
     // --slide: a 1-based number or the name of a demo.

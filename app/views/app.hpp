@@ -48,6 +48,7 @@ struct AppOptions {
     double farm_delay = 2.0;   // the embedded farm's delay, seconds
     bool browse = false;       // attendee mode: no notes, free navigation
     Layout layout = Layout::Audience;
+    bool manual_steps = true;  // hand-driven demos wait for Step (false: they pace themselves)
 };
 
 // The deck to use when none is named: slides/talk.md from the working

@@ -46,8 +46,9 @@ void draw_code_pane(const Canvas& canvas, ImVec2 min, ImVec2 max, std::string_vi
     const float digits = static_cast<float>(std::to_string(lines.size()).size());
     const float em = canvas.text_width(Face::Mono, 100, "M") / 100;  // advance per unit of size
     const float fit_w = (max.x - min.x - 2 * pad - 40) / ((static_cast<float>(longest) + digits) * em);
-    const float size = std::clamp(std::min(avail_h / (count * 1.32f), fit_w), 15.0f, t.size.code * 1.1f);
-    const float line_h = size * 1.32f;
+    const float spacing = count > 30 ? 1.2f : 1.32f;  // long files: tighter lines before smaller type
+    const float size = std::clamp(std::min(avail_h / (count * spacing), fit_w), 14.0f, t.size.code * 1.1f);
+    const float line_h = size * spacing;
     const int visible = std::max(1, static_cast<int>(avail_h / line_h));
     int first = 0;
     if (static_cast<int>(lines.size()) > visible && !active_lines.empty()) {

@@ -9,13 +9,18 @@ using render::Face;
 
 namespace {
 
-// Splits a line into rows of at most `columns` bytes, as a terminal wraps.
-// (Demo output is ASCII; a multi-byte character is never split.)
+// Splits a line into rows of at most `columns` bytes, breaking after a
+// space where there is one (a word longer than a row is cut). A multi-byte
+// character is never split.
 std::vector<std::string_view> wrap(std::string_view text, std::size_t columns) {
     std::vector<std::string_view> rows;
     if (text.empty()) rows.push_back(text);
     while (!text.empty()) {
         std::size_t n = std::min(columns, text.size());
+        if (n < text.size()) {
+            const std::size_t space = text.substr(0, n + 1).rfind(' ');
+            if (space != std::string_view::npos && space > columns / 3) n = space + 1;
+        }
         while (n < text.size() && n > 1 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
         rows.push_back(text.substr(0, n));
         text.remove_prefix(n);

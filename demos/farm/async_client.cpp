@@ -185,6 +185,8 @@ AsyncClient::Impl::Impl(net::io_context& io, Options options) : io_(io), options
     set(multi_.get(), CURLMOPT_SOCKETDATA, static_cast<void*>(this));
     set(multi_.get(), CURLMOPT_TIMERFUNCTION, &on_timer);
     set(multi_.get(), CURLMOPT_TIMERDATA, static_cast<void*>(this));
+    if (options_.max_connections > 0)
+        set(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(options_.max_connections));
 }
 
 AsyncClient::Impl::~Impl() {

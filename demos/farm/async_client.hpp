@@ -86,6 +86,9 @@ public:
         // A new connection for every request, closed after it (no reuse).
         // Reuse bookkeeping dominates at ten thousand concurrent requests.
         bool fresh_connections = false;
+        // At most this many connections at once (0: no limit); curl queues
+        // the other requests until a connection frees up.
+        long max_connections = 0;
     };
 
     using executor_type = boost::asio::io_context::executor_type;

@@ -1,5 +1,8 @@
 #include "runtime/context.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdio>
 
 #include "farm/async_client.hpp"
@@ -48,6 +51,12 @@ farm::AsyncClient& Context::farm() {
         // Thousands of requests at once: reusing connections costs more
         // than it saves (DESIGN.md).
         options.fresh_connections = params_.animals.size() > 100;
+        // Each connection is a file descriptor, and so is its other end when
+        // the farm runs in this process: stay within the open-files limit
+        // and let curl queue the rest.
+        rlimit limit{};
+        if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+            options.max_connections = std::max<long>(16, (static_cast<long>(limit.rlim_cur) - 512) / 2);
         farm_ = std::make_unique<farm::AsyncClient>(io_, options);
     }
     return *farm_;

@@ -1,9 +1,10 @@
 // A coroutine resumed by hand, with no event loop: the C++ counterpart of a
 // Python generator-based coroutine driven with send(None). When it awaits
-// suspend_for(s) it suspends and hands `s` to whoever resumes it, who decides
+// suspend_for(t) it suspends and hands `t` to whoever resumes it, who decides
 // when (and whether) to go on. An event loop is exactly such a driver.
 #pragma once
 
+#include <chrono>
 #include <coroutine>
 #include <exception>
 #include <optional>
@@ -14,7 +15,7 @@ namespace livedeck::demos::by_hand {
 class [[nodiscard]] Task {
 public:
     struct promise_type {
-        std::optional<double> asked;  // what the last co_await suspend_for(s) asked for
+        std::optional<std::chrono::milliseconds> asked;  // what the last co_await suspend_for(t) asked for
         std::exception_ptr error;
 
         Task get_return_object() { return Task(handle::from_promise(*this)); }
@@ -36,9 +37,9 @@ public:
 
     bool done() const { return !coroutine_ || coroutine_.done(); }
 
-    // Runs the coroutine to its next suspension. Returns the seconds it asked
+    // Runs the coroutine to its next suspension. Returns how long it asked
     // to sleep, or nothing once it has finished. Rethrows what escaped it.
-    std::optional<double> resume() {
+    std::optional<std::chrono::milliseconds> resume() {
         if (done()) return std::nullopt;
         coroutine_.promise().asked.reset();
         coroutine_.resume();
@@ -51,11 +52,11 @@ private:
     handle coroutine_;
 };
 
-// co_await suspend_for(s): suspends the Task and tells its driver how long.
+// co_await suspend_for(t): suspends the Task and tells its driver how long.
 struct suspend_for {
-    double seconds;
+    std::chrono::milliseconds duration;
     bool await_ready() const noexcept { return false; }
-    void await_suspend(Task::handle waiter) const noexcept { waiter.promise().asked = seconds; }
+    void await_suspend(Task::handle waiter) const noexcept { waiter.promise().asked = duration; }
     void await_resume() const noexcept {}
 };
 

@@ -68,7 +68,7 @@ while [ $SECONDS -lt $deadline ]; do
   tesseract "$work/step.png" - 2>/dev/null | grep -q 'done: it returned' && break
 done
 text=$(tesseract "$work/step.png" - 2>/dev/null)
-grep -q 'asks to sleep 2.0' <<<"$text" || fail "hand-driven demo did not step: $text"
+grep -q 'asks to sleep 2000 ms' <<<"$text" || fail "hand-driven demo did not step: $text"
 
 # Tab: the presenter's layout, with the notes.
 xdotool key --window "$wid" Tab
