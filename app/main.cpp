@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 
 #include <atomic>
+#include <pthread.h>
+
 #include <csignal>
 #include <iostream>
 #include <sys/resource.h>
@@ -134,13 +136,19 @@ int main(int argc, char** argv) {
             return demos::run_in_terminal(*found, std::move(params), std::cout, interrupted, isatty(1));
         }
         if (*farm_cmd) {
+            // Block the stop signals before the server starts its thread (it
+            // inherits the mask), then wait for one: no signal is missed.
+            sigset_t stop_signals;
+            sigemptyset(&stop_signals);
+            sigaddset(&stop_signals, SIGINT);
+            sigaddset(&stop_signals, SIGTERM);
+            pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
             farm::Server server(address, static_cast<std::uint16_t>(port),
                                 std::chrono::milliseconds(static_cast<long long>(delay * 1000)));
             std::cout << "Serving the animals at " << server.url() << "/  (delay " << delay
                       << " s; Ctrl-C stops)" << std::endl;
-            std::signal(SIGINT, on_signal);
-            std::signal(SIGTERM, on_signal);
-            while (!interrupted) ::pause();
+            int signal = 0;
+            sigwait(&stop_signals, &signal);
             server.stop();
             return 0;
         }

@@ -18,8 +18,10 @@ void coroutine_by_hand(Context& ctx) {
     while (!task.done()) {
         step(ctx);
         print(ctx, "resume()");
-        if (auto wish = task.resume())
-            print(ctx, "suspended: it asks to sleep " + std::to_string(wish->count()) + " ms");
+        if (auto wish = task.resume()) {
+            std::string ms = std::to_string(wish->count());
+            print(ctx, "suspended: it asks to sleep " + ms + " ms");
+        }
     }
     print(ctx, "done: it returned");
 }

@@ -2,7 +2,8 @@
 #include "runtime/async.hpp"
 #include "runtime/demo.hpp"
 
-static awaitable<void> count(Context& ctx, std::string name, int n, double seconds) {
+static awaitable<void> count(Context& ctx, std::string name, int n,
+                             double seconds) {
     for (int i = 1; i <= n; ++i) {
         print(ctx, name + " " + std::to_string(i));
         co_await async_sleep(seconds);

@@ -1,4 +1,5 @@
-// Before async/await: a stackless coroutine whose `yield` suspends on the fetch.
+// Before async/await: a stackless coroutine whose `yield`
+// suspends it until the fetch completes.
 #include "runtime/async.hpp"
 #include "runtime/demo.hpp"
 #include <boost/asio/yield.hpp>

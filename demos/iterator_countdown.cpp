@@ -10,12 +10,12 @@ public:
 
     struct Iterator {
         int n;
-        int operator*() const { return n; }                // __next__ returns n
-        Iterator& operator++() { n -= 1; return *this; }   // and counts down
-        bool operator==(Stop) const { return n == 0; }     // raise StopIteration
+        int operator*() const { return n; }               // __next__
+        Iterator& operator++() { n -= 1; return *this; }  // counts down
+        bool operator==(Stop) const { return n == 0; }    // StopIteration
     };
 
-    Iterator begin() const { return Iterator{start_}; }    // __iter__
+    Iterator begin() const { return Iterator{start_}; }   // __iter__
     Stop end() const { return {}; }
 
 private:

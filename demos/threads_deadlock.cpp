@@ -1,7 +1,8 @@
-// The cow throws while it holds the lock and never unlocks: everyone else waits forever.
+// The cow throws while it holds the lock and never unlocks it:
+// everyone else waits for it forever.
 #include "runtime/demo.hpp"
 
-static void speak(Context& ctx, Mutex& lock, const std::string& animal) {
+static void speak(Context& ctx, Mutex& lock, std::string animal) {
     std::string noise = fetch(ctx, animal);
     lock.lock();
     if (noise.find("Moo") != std::string::npos)

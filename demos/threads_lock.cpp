@@ -1,7 +1,8 @@
-// Fetch at the same time, but take turns at the terminal: a lock around the print.
+// Fetch at the same time, but take turns at the terminal:
+// a lock around the print.
 #include "runtime/demo.hpp"
 
-static void speak(Context& ctx, Mutex& lock, const std::string& animal) {
+static void speak(Context& ctx, Mutex& lock, std::string animal) {
     std::string noise = fetch(ctx, animal);
     lock.lock();
     print(ctx, "The " + animal + " says \"" + noise + "\".");

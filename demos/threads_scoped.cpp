@@ -1,7 +1,8 @@
-// std::scoped_lock is Python's `with lock:`: the lock is released even when we throw.
+// std::scoped_lock is Python's `with lock:`: the lock is released
+// even when we throw.
 #include "runtime/demo.hpp"
 
-static void speak(Context& ctx, Mutex& lock, const std::string& animal) {
+static void speak(Context& ctx, Mutex& lock, std::string animal) {
     std::string noise = fetch(ctx, animal);
     std::scoped_lock guard(lock);
     if (noise.find("Moo") != std::string::npos)

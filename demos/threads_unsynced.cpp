@@ -1,7 +1,8 @@
-// One thread per animal and no lock: the animated lines trample each other.
+// One thread per animal and no lock:
+// the animated lines trample each other.
 #include "runtime/demo.hpp"
 
-static void speak(Context& ctx, const std::string& animal) {
+static void speak(Context& ctx, std::string animal) {
     std::string noise = fetch(ctx, animal);
     print(ctx, "The " + animal + " says \"" + noise + "\".");
 }

@@ -106,3 +106,11 @@ TEST(Cli, ShotRejectsASlideThatDoesNotExist) {
     EXPECT_EQ(out.status, 2);
     EXPECT_NE(out.text.find("slide 999 does not exist"), std::string::npos) << out.text;
 }
+
+TEST(Cli, FarmServesUntilInterrupted) {
+    // timeout sends SIGINT after a second; 124 means the farm then exited by
+    // itself (a farm that ignored it would be killed 5 s later: 137).
+    const auto out = run_command("timeout -s INT -k 5 1 " + program() + " farm --port 0 --delay 0");
+    EXPECT_EQ(out.status, 124) << out.text;
+    EXPECT_NE(out.text.find("Serving the animals at http://127.0.0.1:"), std::string::npos) << out.text;
+}

@@ -134,14 +134,34 @@ TEST_F(Demos, LockedThreadsPrintIntactLinesInAboutOneDelay) {
 
 TEST_F(Demos, DeadlockGetsAVerdictWithinTwoDelays) {
     const std::size_t threads_before = test::thread_count();
-    const Ran r = run("threads-deadlock", params());
+    // The cow may be the last to take the lock, after two prints: keep the
+    // prints short next to the delay.
+    Params p = params();
+    p.char_interval = 2ms;
+    const Ran r = run("threads-deadlock", p);
     EXPECT_EQ(r.outcome, "deadlocked");
+    const auto errors = r.times(EventKind::Error);
+    ASSERT_EQ(errors.size(), 1u);
     EXPECT_TRUE(r.has(EventKind::Error, "Exception in thread cow"));
     const auto verdicts = r.times(EventKind::Verdict);
     ASSERT_EQ(verdicts.size(), 1u);
     EXPECT_LT(verdicts[0], 2 * delay);
+    // Found as soon as it exists: when the cow's thread ended with the lock
+    // (or when the last waiter came to the lock).
+    EXPECT_LT(verdicts[0] - errors[0], 0.1);
     EXPECT_TRUE(r.has(EventKind::Verdict, "'print lock' is held by cow, which ended without releasing it"));
     EXPECT_EQ(test::thread_count(), threads_before);
+}
+
+TEST_F(Demos, ThreadsOfTheSameAnimalAreDifferentActors) {
+    // The first cow ending must not look like the second cow's lock being
+    // held by a dead thread.
+    Params p = params();
+    p.animals = {"cow", "pig", "cow"};
+    const Ran r = run("threads-lock", p);
+    EXPECT_EQ(r.outcome, "finished");
+    EXPECT_TRUE(r.times(EventKind::Verdict).empty());
+    EXPECT_EQ(r.lines.size(), 3u);
 }
 
 TEST_F(Demos, ScopedLockReleasesWhenTheCowThrows) {

@@ -429,7 +429,7 @@ void App::draw_demo(const Canvas& canvas, DemoSlot& slot, float top, std::option
     const float right = t.canvas_width - t.layout.margin_x;
     const float bottom = t.canvas_height - t.layout.margin_bottom;
     const float gap = t.layout.pane_gap;
-    const float split = left + (right - left) * 0.56f;
+    const float split = left + (right - left) * 0.6f;  // source lines are longer than output lines
     const float controls_h = t.size.small * 2.6f;
 
     // The time shown: given (recording, shot) or the run's live clock.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "farm/async_client.hpp"
 #include "farm/client.hpp"
@@ -80,6 +81,8 @@ void Context::cancel_async() {
     if (farm_) farm_->cancel();
 }
 
+void Context::close_async() { farm_.reset(); }
+
 bool Context::deadlocked() const { return watchdog_->deadlocked(); }
 
 int Context::actor() {
@@ -93,6 +96,11 @@ int Context::actor() {
 void Context::set_actor(std::string_view name) {
     actor_trace = trace_.get();
     actor_id = trace_->actor(name);
+}
+
+void Context::set_actor_id(int actor) {
+    actor_trace = trace_.get();
+    actor_id = actor;
 }
 
 void Context::check_stop() const {
@@ -172,12 +180,15 @@ Mutex::Mutex(Context& ctx, std::string name) : ctx_(ctx), name_(std::move(name))
 
 void Mutex::lock() {
     const int me = ctx_.actor();
+    // The watchdog takes its own mutex and then state_ (through owner()), so
+    // it is told with state_ unlocked, and `waiting`, declared before `lock`,
+    // is destroyed after state_ is unlocked again.
+    std::optional<detail::Watchdog::Waiting> waiting;
     std::unique_lock lock(state_);
     if (owner_ >= 0) {
         ctx_.trace().record(EventKind::LockWait, me, name_);
-        // The watchdog reads owner(), so tell it with state_ unlocked.
         lock.unlock();
-        detail::Watchdog::Waiting waiting(ctx_.watchdog(), me, this);
+        waiting.emplace(ctx_.watchdog(), me, this);
         lock.lock();
         if (!released_.wait(lock, ctx_.stop_token(), [&] { return owner_ < 0; }))
             throw Stopped();

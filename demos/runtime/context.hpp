@@ -99,11 +99,15 @@ public:
     bool failed() const { return failed_; }
     // Cancels the asynchronous work in flight; the run calls it on Stop.
     void cancel_async();
+    // Destroys the farm client; the run calls it before destroying io().
+    void close_async();
 
     // The trace actor of the calling thread ("main" for the demo's own thread).
     int actor();
     // Names the calling thread's actor (e.g. after the animal it fetches).
     void set_actor(std::string_view name);
+    // Makes the calling thread act as an actor made with Trace::new_actor().
+    void set_actor_id(int actor);
 
     // Throws Stopped if a stop was requested.
     void check_stop() const;

@@ -23,45 +23,52 @@ void Run::stop() {
 }
 
 void Run::work(DemoBody body, Params params) {
-    boost::asio::io_context io;
+    std::optional<boost::asio::io_context> io(std::in_place);
     std::string outcome = "finished";
     {
-        Context ctx(std::move(params), trace_, stop_, io, &stepper_);
-        // Stop: blocking waits throw Stopped by themselves; asynchronous
-        // work is cancelled on the loop's own thread, then the loop stops.
-        std::stop_callback on_stop(stop_.get_token(), [&] {
-            boost::asio::post(io, [&] {
-                ctx.cancel_async();
-                io.stop();
+        Context ctx(std::move(params), trace_, stop_, *io, &stepper_);
+        {
+            // Stop: blocking waits throw Stopped by themselves; asynchronous
+            // work is cancelled on the loop's own thread, then the loop stops.
+            std::stop_callback on_stop(stop_.get_token(), [&] {
+                boost::asio::post(*io, [&] {
+                    ctx.cancel_async();
+                    io->stop();
+                });
             });
-        });
-        boost::asio::post(io, [&] {
-            try {
-                body(ctx);
-            } catch (const Stopped&) {
-            } catch (const std::exception& e) {
-                trace_->record(EventKind::Error, ctx.actor(), e.what());
-                outcome = "failed";
-            } catch (...) {
-                trace_->record(EventKind::Error, ctx.actor(), "unknown exception");
-                outcome = "failed";
+            boost::asio::post(*io, [&] {
+                try {
+                    body(ctx);
+                } catch (const Stopped&) {
+                } catch (const std::exception& e) {
+                    trace_->record(EventKind::Error, ctx.actor(), e.what());
+                    outcome = "failed";
+                } catch (...) {
+                    trace_->record(EventKind::Error, ctx.actor(), "unknown exception");
+                    outcome = "failed";
+                }
+            });
+            // The body, then whatever asynchronous work it started, to the
+            // end. An exception out of a handler (a stackless coroutine's
+            // print being stopped, say) leaves run(); the loop goes on.
+            for (bool more = true; more;) {
+                try {
+                    io->run();
+                    more = false;
+                } catch (const Stopped&) {
+                } catch (const std::exception& e) {
+                    trace_->record(EventKind::Error, ctx.actor(), e.what());
+                    outcome = "failed";
+                }
             }
-        });
-        // The body, then whatever asynchronous work it started, to the end.
-        // An exception out of a handler (a stackless coroutine's print being
-        // stopped, say) leaves run(); the loop carries on with the rest.
-        for (bool more = true; more;) {
-            try {
-                io.run();
-                more = false;
-            } catch (const Stopped&) {
-            } catch (const std::exception& e) {
-                trace_->record(EventKind::Error, ctx.actor(), e.what());
-                outcome = "failed";
-            }
-        }
+        }  // from here on, a stop request no longer touches the loop
         if (ctx.failed()) outcome = "failed";
         if (ctx.stop_requested() && outcome != "failed") outcome = ctx.deadlocked() ? "deadlocked" : "stopped";
+        // After a Stop, handlers and coroutine frames are still queued: they
+        // are destroyed with the loop, here, while the context they may use
+        // still lives. The farm client goes first, since it posts to the loop.
+        ctx.close_async();
+        io.reset();
     }
     trace_->record(EventKind::Done, trace_->actor("main"), outcome);
 }

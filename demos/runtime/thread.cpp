@@ -5,11 +5,11 @@
 namespace livedeck::demos {
 
 Thread::Thread(Context& ctx, std::string name, std::function<void()> body)
-    : ctx_(&ctx), actor_(ctx.trace().actor(name)) {
+    : ctx_(&ctx), actor_(ctx.trace().new_actor(name)) {
     const int actor = actor_;
     ctx.watchdog().started(actor);
     thread_ = std::thread([&ctx, actor, name = std::move(name), body = std::move(body)] {
-        ctx.set_actor(name);
+        ctx.set_actor_id(actor);
         try {
             body();
         } catch (const Stopped&) {

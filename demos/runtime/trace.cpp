@@ -35,6 +35,15 @@ int Trace::actor(std::string_view name) {
     return static_cast<int>(actors_.size() - 1);
 }
 
+int Trace::new_actor(std::string_view name) {
+    std::lock_guard lock(mutex_);
+    std::string unique(name);
+    for (int n = 2; std::find(actors_.begin(), actors_.end(), unique) != actors_.end(); ++n)
+        unique = std::string(name) + " (" + std::to_string(n) + ")";
+    actors_.push_back(std::move(unique));
+    return static_cast<int>(actors_.size() - 1);
+}
+
 std::vector<std::string> Trace::actors() const {
     std::lock_guard lock(mutex_);
     return actors_;

@@ -49,6 +49,9 @@ public:
 
     // Returns the id of the actor with that name, adding it if new.
     int actor(std::string_view name);
+    // Adds an actor that is new even if the name is taken ("cow", then
+    // "cow (2)"): threads of the same animal are different actors.
+    int new_actor(std::string_view name);
     std::vector<std::string> actors() const;
 
     void record(EventKind kind, int actor, std::string text, int line = 0);
