@@ -1,4 +1,4 @@
-// The event loop runs coroutines on one thread; whenever one waits, another runs.
+// One thread, many coroutines: while one waits, the loop runs another.
 #include "runtime/async.hpp"
 #include "runtime/demo.hpp"
 
@@ -21,7 +21,8 @@ static awaitable<void> session(Context& ctx) {
     print(ctx, "# run until complete");
     co_await count(ctx, "solo", 2, 0.5);
     print(ctx, "# run several together");
-    co_await gather(ctx, count(ctx, "tick", 3, 0.6), count(ctx, "tock", 2, 1.0));
+    co_await gather(ctx, count(ctx, "tick", 3, 0.6),
+                         count(ctx, "tock", 2, 1.0));
     print(ctx, "# async_sleep(0) gives control back");
     co_await gather(ctx, take_turns(ctx, "ping"), take_turns(ctx, "pong"));
 }

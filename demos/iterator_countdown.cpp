@@ -1,5 +1,5 @@
-// The iteration protocol by hand: Python's __iter__ and __next__ become
-// begin(), operator* and operator++; StopIteration becomes the end() sentinel.
+// The iteration protocol by hand: __iter__ and __next__ become begin(),
+// operator* and operator++, and StopIteration the end() sentinel.
 #include "runtime/demo.hpp"
 
 class Countdown {

@@ -169,7 +169,7 @@ TEST_F(Demos, ScopedLockReleasesWhenTheCowThrows) {
     EXPECT_EQ(r.outcome, "finished");
     EXPECT_EQ(line_set(r.lines), (std::set<std::string>{"The pig says \"Oink!\".", "The chicken says \"Cluck!\"."}));
     EXPECT_EQ(line_set(r.lines, true), (std::set<std::string>{
-                                           "Exception in thread cow: the cow tripped while holding the lock"}));
+                                           "Exception in thread cow: cow tripped over the lock"}));
     EXPECT_TRUE(r.times(EventKind::Verdict).empty());
 }
 

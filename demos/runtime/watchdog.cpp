@@ -82,7 +82,10 @@ void Watchdog::check() {
                 // A lock whose owner ended is never released; a thread that
                 // ended is joined at once.
                 const bool dead_owner = waiting_[it->first].mutex && ended_.count(owner);
-                const bool hopeless = dead_owner || owner_of.count(owner);
+                // A thread that owns the lock it was waiting for got it: it
+                // is on its way out of lock(), not stuck.
+                const bool got_it = owner == it->first;
+                const bool hopeless = !got_it && (dead_owner || owner_of.count(owner));
                 if (!hopeless) {
                     it = owner_of.erase(it);
                     changed = true;
