@@ -7,13 +7,19 @@ int run_in_terminal(const Demo& demo, Params params, std::ostream& out,
     Run run([body = demo.body](Context& ctx) { body(ctx); }, std::move(params));
     std::vector<Event> events;
     std::size_t seen = 0;
-    bool line_open = false;  // mirrors fold_lines(): errors take a line of their own
+    // The line being typed. An error goes above it, as in the pane
+    // (fold_lines): on a terminal the line is erased, the error printed and
+    // the line typed again; into a pipe, the error simply starts a new line.
+    std::string open_line;
     std::string outcome;
+    auto finish = [&] {
+        if (!open_line.empty()) out << '\n';
+        out.flush();
+    };
     while (outcome.empty()) {
         if (interrupt) {
             run.stop();
-            if (line_open) out << '\n';
-            out.flush();
+            finish();
             return 130;
         }
         run.trace().wait(seen, std::chrono::milliseconds(50));
@@ -23,13 +29,23 @@ int run_in_terminal(const Demo& demo, Params params, std::ostream& out,
             switch (e.kind) {
             case EventKind::Text:
                 out << e.text;
-                if (!e.text.empty()) line_open = e.text.back() != '\n';
+                for (char c : e.text) {
+                    if (c == '\n')
+                        open_line.clear();
+                    else
+                        open_line += c;
+                }
                 break;
             case EventKind::Error:
             case EventKind::Verdict:
-                if (line_open) out << '\n';
-                out << (color ? "\x1b[31m" : "") << e.text << (color ? "\x1b[0m" : "") << '\n';
-                line_open = false;
+                if (color) {
+                    out << (open_line.empty() ? "" : "\r\x1b[2K") << "\x1b[31m" << e.text << "\x1b[0m\n"
+                        << open_line;
+                } else {
+                    if (!open_line.empty()) out << '\n';
+                    out << e.text << '\n';
+                    open_line.clear();
+                }
                 break;
             case EventKind::Done: outcome = e.text; break;
             default: break;
@@ -37,8 +53,7 @@ int run_in_terminal(const Demo& demo, Params params, std::ostream& out,
         }
         out.flush();
     }
-    if (line_open) out << '\n';
-    out.flush();
+    finish();
     return outcome == "finished" ? 0 : outcome == "stopped" ? 130 : 1;
 }
 

@@ -79,13 +79,13 @@ TEST(FoldLines, InterleavesWritersLikeATerminal) {
     EXPECT_EQ(lines[1].text, "");
 }
 
-TEST(FoldLines, ErrorsTakeALineOfTheirOwn) {
+TEST(FoldLines, ErrorsTakeALineOfTheirOwnAboveTheLineBeingTyped) {
     const std::vector<Event> events{text(0.1, 0, "Th"), Event{0.2, EventKind::Error, 0, "boom", 0},
                                     text(0.3, 0, "x")};
     const auto lines = fold_lines(events, 1);
-    ASSERT_EQ(lines.size(), 3u);
-    EXPECT_EQ(lines[0].text, "Th");
-    EXPECT_EQ(lines[1].text, "boom");
-    EXPECT_TRUE(lines[1].error);
-    EXPECT_EQ(lines[2].text, "x");
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0].text, "boom");
+    EXPECT_TRUE(lines[0].error);
+    EXPECT_EQ(lines[1].text, "Thx");  // the interrupted line goes on intact
+    EXPECT_FALSE(lines[1].error);
 }

@@ -103,8 +103,8 @@ std::vector<OutputLine> fold_lines(const std::vector<Event>& events, double unti
                     lines.back().text += c;
             }
         } else if (e.kind == EventKind::Error || e.kind == EventKind::Verdict) {
-            lines.push_back(OutputLine{e.text, true});
-            open = false;
+            // Above the line being typed, which then goes on intact.
+            lines.insert(open ? lines.end() - 1 : lines.end(), OutputLine{e.text, true});
         }
     }
     return lines;

@@ -87,8 +87,9 @@ struct OutputLine {
 // Folds the events with t <= until into terminal lines, the way a terminal
 // shows a stream of characters: Text events are appended in order ('\n'
 // ends a line), so unsynchronized writers interleave exactly as they did.
-// Error and Verdict events take a line of their own. A trailing partial
-// line is included.
+// Error and Verdict events take a line of their own, above a line that is
+// still being typed, so that line stays intact. A trailing partial line is
+// included.
 std::vector<OutputLine> fold_lines(const std::vector<Event>& events, double until);
 
 }  // namespace livedeck::demos
