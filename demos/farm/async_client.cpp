@@ -22,6 +22,8 @@
 // [SECTION] AsyncClient
 #include "farm/async_client.hpp"
 
+#include "farm/curl_common.hpp"
+
 #include "farm/client.hpp"
 #include "runtime/stopped.hpp"
 
@@ -50,55 +52,7 @@ namespace {
 using namespace std::chrono_literals;
 namespace net = boost::asio;
 
-constexpr auto max_connect_timeout = 10s;
-constexpr std::size_t max_body_in_message = 200;
-
-struct CurlGlobal {
-    CurlGlobal() {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw FetchError("curl_global_init failed");
-    }
-    ~CurlGlobal() { curl_global_cleanup(); }
-    CurlGlobal(const CurlGlobal&) = delete;
-    CurlGlobal& operator=(const CurlGlobal&) = delete;
-};
-
-void init_curl_once() { static const CurlGlobal global; }
-
-struct EasyCleanup {
-    void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
-};
-struct MultiCleanup {
-    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
-};
-using Easy = std::unique_ptr<CURL, EasyCleanup>;
-using Multi = std::unique_ptr<CURLM, MultiCleanup>;
-
-std::string seconds(std::chrono::milliseconds ms) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.1f s", std::chrono::duration<double>(ms).count());
-    return text;
-}
-
-// The body as one short line, for an error message.
-std::string one_line(std::string_view body) {
-    std::string line;
-    for (char c : body.substr(0, max_body_in_message)) line += c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    if (body.size() > max_body_in_message) line += "...";
-    return line;
-}
-
-template <typename T>
-void set(CURL* easy, CURLoption option, T value) {
-    if (auto rc = curl_easy_setopt(easy, option, value); rc != CURLE_OK)
-        throw FetchError(std::string("curl_easy_setopt: ") + curl_easy_strerror(rc));
-}
-
-template <typename T>
-void set(CURLM* multi, CURLMoption option, T value) {
-    if (auto rc = curl_multi_setopt(multi, option, value); rc != CURLM_OK)
-        throw FetchError(std::string("curl_multi_setopt: ") + curl_multi_strerror(rc));
-}
+using namespace detail;
 
 }  // namespace
 
@@ -205,16 +159,14 @@ void AsyncClient::Impl::start(std::string url, std::unique_ptr<detail::GetHandle
     transfer->url = std::move(url);
     transfer->handler = std::move(handler);
     try {
-        const auto timeout = std::max(options_.timeout, std::chrono::milliseconds{1});
-        const auto connect_timeout = std::min<std::chrono::milliseconds>(timeout, max_connect_timeout);
         transfer->easy.reset(curl_easy_init());
         if (!transfer->easy) throw FetchError(transfer->what() + "cannot create a curl handle");
         CURL* easy = transfer->easy.get();
         set(easy, CURLOPT_URL, transfer->url.c_str());
         set(easy, CURLOPT_PROTOCOLS_STR, "http,https");
         set(easy, CURLOPT_NOSIGNAL, 1L);
-        set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout.count()));
-        set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+        set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout(options_.timeout).count()));
+        set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(effective_timeout(options_.timeout).count()));
         set(easy, CURLOPT_WRITEFUNCTION, &on_data);
         set(easy, CURLOPT_WRITEDATA, static_cast<void*>(&transfer->body));
         set(easy, CURLOPT_USERAGENT, "livedeck");
@@ -253,23 +205,8 @@ std::exception_ptr AsyncClient::Impl::outcome(const Transfer& transfer, CURLcode
     if (result == CURLE_COULDNT_CONNECT && transfer.open_errno != 0)
         return std::make_exception_ptr(
             FetchError(what + "cannot open a socket: " + std::strerror(transfer.open_errno)));
-    if (result == CURLE_OPERATION_TIMEDOUT) {
-        const auto timeout = std::max(options_.timeout, std::chrono::milliseconds{1});
-        const auto connect_timeout = std::min<std::chrono::milliseconds>(timeout, max_connect_timeout);
-        curl_off_t connected = 0;
-        curl_easy_getinfo(transfer.easy.get(), CURLINFO_CONNECT_TIME_T, &connected);
-        if (connected == 0 && connect_timeout < timeout)
-            return std::make_exception_ptr(FetchError(what + "could not connect within " + seconds(connect_timeout)));
-        return std::make_exception_ptr(FetchError(what + "timed out after " + seconds(timeout)));
-    }
-    if (result != CURLE_OK) return std::make_exception_ptr(FetchError(what + curl_easy_strerror(result)));
-
-    long status = 0;
-    curl_easy_getinfo(transfer.easy.get(), CURLINFO_RESPONSE_CODE, &status);
-    if (status != 200) {
-        auto line = one_line(transfer.body);
-        return std::make_exception_ptr(FetchError(what + std::to_string(status) + (line.empty() ? "" : " " + line)));
-    }
+    if (std::string why = failure(transfer.easy.get(), result, options_.timeout, transfer.body); !why.empty())
+        return std::make_exception_ptr(FetchError(what + why));
     return nullptr;
 }
 

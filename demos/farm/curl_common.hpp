@@ -1,0 +1,50 @@
+// What the blocking and the asynchronous farm clients share: curl's global
+// set-up, owning handles, checked options, and the one-line description of
+// a transfer that failed.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "farm/client.hpp"
+
+namespace livedeck::farm::detail {
+
+// curl_global_init, once per process, thread-safely.
+void init_curl_once();
+
+struct EasyCleanup {
+    void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+struct MultiCleanup {
+    void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
+};
+using Easy = std::unique_ptr<CURL, EasyCleanup>;
+using Multi = std::unique_ptr<CURLM, MultiCleanup>;
+
+template <typename T>
+void set(CURL* easy, CURLoption option, T value) {
+    if (auto rc = curl_easy_setopt(easy, option, value); rc != CURLE_OK)
+        throw FetchError(std::string("curl_easy_setopt: ") + curl_easy_strerror(rc));
+}
+
+template <typename T>
+void set(CURLM* multi, CURLMoption option, T value) {
+    if (auto rc = curl_multi_setopt(multi, option, value); rc != CURLM_OK)
+        throw FetchError(std::string("curl_multi_setopt: ") + curl_multi_strerror(rc));
+}
+
+// The request timeout as used (at least 1 ms), and the connect timeout
+// derived from it (at most 10 s).
+std::chrono::milliseconds effective_timeout(std::chrono::milliseconds timeout);
+std::chrono::milliseconds connect_timeout(std::chrono::milliseconds timeout);
+
+// Why a finished transfer failed, in one line ("timed out after 2.0 s",
+// "404 The animal yak was not found.", curl's own words), or "" when it
+// answered 200.
+std::string failure(CURL* easy, CURLcode result, std::chrono::milliseconds timeout, const std::string& body);
+
+}  // namespace livedeck::farm::detail
