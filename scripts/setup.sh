@@ -10,9 +10,9 @@ packages=(
   libimgui-dev libglfw3-dev python3-glad libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri
   # demos: HTTP client, event loop and HTTP server
   libcurl4-openssl-dev libboost-dev
-  # deck: Markdown, images, fonts, highlighting
+  # deck: Markdown, images, fonts (highlighting is our own: app/deck/highlight.cpp)
   libmd4c-dev libstb-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core
-  fonts-jetbrains-mono libsource-highlight-dev
+  fonts-jetbrains-mono
   # command line, JSON
   libcli11-dev nlohmann-json3-dev
   # video
