@@ -1,6 +1,7 @@
 // livedeck's command line: subcommands only; the work is in the libraries.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <pthread.h>
 
@@ -41,22 +42,35 @@ void raise_open_files_limit() {
 int main(int argc, char** argv) {
     using namespace livedeck;
     CLI::App cli{"livedeck: a presentation program whose slides carry live code"};
-    cli.fallthrough();  // --delay and --farm work after any subcommand
     cli.require_subcommand(0, 1);
 
     double delay = 2.0;
     std::string farm_url;
     std::string deck_arg;
-    cli.add_option("--delay", delay, "Delay of the embedded animals farm, in seconds")
-        ->check(CLI::Range(0.0, 60.0));
-    cli.add_option("--farm", farm_url, "Use the animals farm at URL (URL/cow is the cow) instead of the embedded one");
+    std::vector<CLI::Option*> delay_options;
+    // --delay and --farm belong to every subcommand (and show in its --help).
+    auto add_farm_options = [&](CLI::App* app) {
+        delay_options.push_back(
+            app->add_option("--delay", delay,
+                            "Seconds each animal takes to answer (default 2): the embedded farm's delay, or "
+                            "asked of the --farm per request")
+                ->check(CLI::Range(0.0, 60.0)));
+        app->add_option("--farm", farm_url,
+                        "Use the animals farm at URL (URL/cow is the cow) instead of the embedded one");
+    };
+    add_farm_options(&cli);
     cli.add_option("deck", deck_arg, "The deck to present (default: slides/talk.md)");
+    // Whether the user chose a delay: against another farm it is then asked for per request.
+    auto delay_given = [&] {
+        return std::any_of(delay_options.begin(), delay_options.end(), [](CLI::Option* o) { return o->count() > 0; });
+    };
 
     auto app_options = [&](bool browse) {
         views::AppOptions o;
         o.deck_path = deck_arg.empty() ? views::default_deck() : std::filesystem::path(deck_arg);
         o.farm_url = farm_url;
         o.farm_delay = delay;
+        if (!farm_url.empty() && delay_given()) o.request_delay = delay;
         o.browse = browse;
         return o;
     };
@@ -64,6 +78,7 @@ int main(int argc, char** argv) {
     // browse
     auto* browse = cli.add_subcommand("browse", "Attendee mode: browse the slides, run the demos, no notes");
     browse->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+    add_farm_options(browse);
 
     // demo
     auto* demo = cli.add_subcommand("demo", "Run one demo in the terminal, animated");
@@ -73,7 +88,9 @@ int main(int argc, char** argv) {
     demo->add_option("name", demo_name, "The demo to run (see --list)");
     demo->add_flag("--list", list, "List the demos in talk order");
     demo->add_flag("--no-animate", no_animate, "Print whole lines instead of a character at a time");
-    demo->add_option("--animals", animals, "Comma-separated animals to fetch (default: cow,pig,chicken)");
+    auto* animals_option =
+        demo->add_option("--animals", animals, "Comma-separated animals to fetch (default: cow,pig,chicken)");
+    add_farm_options(demo);
 
     // farm
     auto* farm_cmd = cli.add_subcommand("farm", "Serve the slow animals API");
@@ -81,6 +98,7 @@ int main(int argc, char** argv) {
     std::string address = "127.0.0.1";
     farm_cmd->add_option("--port", port, "Port to listen on (0: any free port)")->check(CLI::Range(0, 65535));
     farm_cmd->add_option("--address", address, "Address to bind");
+    add_farm_options(farm_cmd);
 
     // shot
     auto* shot_cmd = cli.add_subcommand("shot", "Render one slide to a PNG, headless (no display needed)");
@@ -89,19 +107,28 @@ int main(int argc, char** argv) {
     shot_cmd->add_option("-o,--output", shot.output, "The PNG to write")->required();
     shot_cmd->add_option("--slide", shot.slide, "1-based slide number, or a demo name (its first slide)");
     shot_cmd->add_flag("--run", shot.run, "Run the slide's demo live before rendering");
-    auto* at = shot_cmd->add_option("--at", "Render S seconds after the demo started (with --run)");
+    double at_seconds = 0;
+    auto* at = shot_cmd->add_option("--at", at_seconds, "Render S seconds after the demo started (needs --run)")
+                   ->check(CLI::NonNegativeNumber);
     std::string layout = "audience";
     shot_cmd->add_option("--layout", layout, "Layout to render: audience, presenter or overview")
         ->check(CLI::IsMember({"audience", "presenter", "overview"}));
     shot_cmd->add_option("--size", size, "Image size WxH (default 1920x1080)");
     shot_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+    add_farm_options(shot_cmd);
 
     // check
     auto* check_cmd = cli.add_subcommand("check", "Validate a deck: file:line errors, exit 1 on error");
     check_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+    add_farm_options(check_cmd);
 
     CLI11_PARSE(cli, argc, argv);
     raise_open_files_limit();
+
+    if (*shot_cmd && *at && !shot.run) {
+        std::cerr << "livedeck shot: --at needs --run (it is a time into the demo's run)\n";
+        return 2;
+    }
 
     try {
         if (*demo) {
@@ -111,6 +138,10 @@ int main(int argc, char** argv) {
                               << "\n";
                 return 0;
             }
+            if (demo_name.empty()) {
+                std::cerr << "livedeck demo: name a demo to run (livedeck demo --list shows them)\n";
+                return 2;
+            }
             const demos::Demo* found = demos::find_demo(demo_name);
             if (!found) {
                 std::cerr << "livedeck demo: unknown demo '" << demo_name << "' (livedeck demo --list shows them)\n";
@@ -118,7 +149,7 @@ int main(int argc, char** argv) {
             }
             demos::Params params;
             params.animate = !no_animate;
-            if (!animals.empty())
+            if (animals_option->count() > 0)
                 if (auto error = demos::apply_param(params, "animals", animals)) {
                     std::cerr << "livedeck demo: " << *error << "\n";
                     return 2;
@@ -130,6 +161,7 @@ int main(int argc, char** argv) {
                 params.farm_url = embedded->url();
             } else {
                 params.farm_url = farm_url;
+                if (delay_given()) params.delay = delay;  // asked of that farm per request
             }
             std::signal(SIGINT, on_signal);
             std::signal(SIGTERM, on_signal);
@@ -145,8 +177,8 @@ int main(int argc, char** argv) {
             pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
             farm::Server server(address, static_cast<std::uint16_t>(port),
                                 std::chrono::milliseconds(static_cast<long long>(delay * 1000)));
-            std::cout << "Serving the animals at " << server.url() << "/  (delay " << delay
-                      << " s; Ctrl-C stops)" << std::endl;
+            std::cout << "Serving the animals at " << server.url() << " (the cow is at " << server.url()
+                      << "/cow; delay " << delay << " s; Ctrl-C stops)" << std::endl;
             int signal = 0;
             sigwait(&stop_signals, &signal);
             server.stop();
@@ -155,7 +187,7 @@ int main(int argc, char** argv) {
         if (*shot_cmd) {
             shot.app = app_options(false);
             shot.app.layout = *views::parse_layout(layout);
-            if (*at) shot.at = at->as<double>();
+            if (*at) shot.at = at_seconds;
             if (!parse_size(size, shot.width, shot.height)) {
                 std::cerr << "livedeck shot: --size must be WxH, e.g. 1920x1080\n";
                 return 2;

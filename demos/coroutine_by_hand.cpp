@@ -7,9 +7,9 @@ using namespace std::chrono_literals;
 
 static Task greet(Context& ctx) {
     print(ctx, "  coroutine: Hello...");
-    co_await suspend_for(2000ms);
+    co_await sleep(2s);
     print(ctx, "  coroutine: ...world!");
-    co_await suspend_for(500ms);
+    co_await sleep(500ms);
     print(ctx, "  coroutine: Goodbye.");
 }
 

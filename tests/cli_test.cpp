@@ -3,6 +3,7 @@
 
 #include <fstream>
 
+#include "farm/farm.hpp"
 #include "process.hpp"
 
 using livedeck::test::program;
@@ -113,4 +114,39 @@ TEST(Cli, FarmServesUntilInterrupted) {
     const auto out = run_command("timeout -s INT -k 5 1 " + program() + " farm --port 0 --delay 0");
     EXPECT_EQ(out.status, 124) << out.text;
     EXPECT_NE(out.text.find("Serving the animals at http://127.0.0.1:"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("/animals/cow"), std::string::npos) << out.text;
+}
+
+TEST(Cli, DemoNeedsAName) {
+    const auto out = run_command(program() + " demo");
+    EXPECT_EQ(out.status, 2);
+    EXPECT_NE(out.text.find("name a demo"), std::string::npos) << out.text;
+}
+
+TEST(Cli, UnexpectedArgumentsAreErrors) {
+    auto out = run_command(program() + " demo sequential extra");
+    EXPECT_NE(out.status, 0);
+    EXPECT_NE(out.text.find("not expected: extra"), std::string::npos) << out.text;
+    out = run_command(program() + " demo sequential --animals ''");
+    EXPECT_EQ(out.status, 2);
+    EXPECT_NE(out.text.find("animals"), std::string::npos) << out.text;
+    out = run_command(program() + " shot -o /tmp/never.png --at 1 " + livedeck::test::talk());
+    EXPECT_EQ(out.status, 2);
+    EXPECT_NE(out.text.find("--at needs --run"), std::string::npos) << out.text;
+}
+
+TEST(Cli, DelayIsAskedOfAnotherFarm) {
+    // A farm that would take 30 s per animal answers at once when asked to.
+    livedeck::farm::Server slow("127.0.0.1", 0, std::chrono::seconds(30));
+    const auto out = run_command(program() + " demo sequential --no-animate --delay 0 --farm " + slow.url());
+    EXPECT_EQ(out.status, 0) << out.text;
+    EXPECT_EQ(out.text, "The cow says \"Moo!\".\nThe pig says \"Oink!\".\nThe chicken says \"Cluck!\".\n");
+}
+
+TEST(Cli, CheckReportsEveryBadParameter) {
+    const std::string deck = write_deck("twobad.md", "demo: sequential delay=abc animals=cow,,pig\n# Seq\n");
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 1);
+    EXPECT_NE(out.text.find("delay: 'abc'"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("animals: empty name"), std::string::npos) << out.text;
 }

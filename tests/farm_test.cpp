@@ -57,12 +57,17 @@ TEST(FarmRoute, EveryAnimalAnswersItsNoiseAfterTheDelay) {
 }
 
 TEST(FarmRoute, WelcomeAtOnce) {
-    for (auto target : {"/animals/", "/animals", "/animals/?delay=5"}) {
+    for (auto target : {"/animals/", "/animals/?delay=5"}) {
         auto reply = route("GET", target, delay);
         EXPECT_EQ(reply.status, 200u) << target;
         EXPECT_EQ(reply.body, "Welcome to the farm!");
         EXPECT_EQ(reply.delay, 0ms);
     }
+}
+
+TEST(FarmRoute, AnimalsWithoutTheSlashIsAnotherPath) {
+    EXPECT_EQ(route("GET", "/animals", delay).status, 404u);
+    EXPECT_EQ(route("GET", "/animalsx/cow", delay).status, 404u);
 }
 
 TEST(FarmRoute, UnknownAnimalIs404AtOnce) {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <stop_token>
 
@@ -41,9 +40,14 @@ deck::Deck load_deck(const std::filesystem::path& path) {
             for (const demos::Demo& d : demos::all_demos()) known += (known.empty() ? "" : ", ") + std::string(d.name);
             return "unknown demo '" + ref.name + "' (known: " + known + ")";
         }
+        // Every bad parameter, not just the first.
         demos::Params params;
-        if (auto error = demos::apply_params(params, ref.params)) return "demo " + ref.name + ": " + *error;
-        return std::nullopt;
+        std::string errors;
+        for (const auto& [key, value] : ref.params)
+            if (auto error = demos::apply_param(params, key, value))
+                errors += (errors.empty() ? "demo " + ref.name + ": " : "; ") + *error;
+        if (errors.empty()) return std::nullopt;
+        return errors;
     });
 }
 
@@ -91,7 +95,6 @@ std::string App::window_title() const {
 }
 
 void App::key(int key, int mods) {
-    if (std::getenv("LIVEDECK_DEBUG_KEYS")) std::fprintf(stderr, "key %d mods %d\n", key, mods);
     const bool shift = mods & GLFW_MOD_SHIFT;
     switch (key) {
     case GLFW_KEY_RIGHT: case GLFW_KEY_DOWN: case GLFW_KEY_SPACE: case GLFW_KEY_PAGE_DOWN: case GLFW_KEY_N:
@@ -103,7 +106,12 @@ void App::key(int key, int mods) {
     case GLFW_KEY_HOME: go(0); break;
     case GLFW_KEY_END: go(slide_count() - 1); break;
     case GLFW_KEY_ENTER: case GLFW_KEY_KP_ENTER:
-        if (!jump_.empty()) go(std::stoi(jump_) - 1);
+        if (!jump_.empty()) {
+            // A number that is not a slide is dropped, not clamped.
+            const int number = std::stoi(jump_);
+            jump_.clear();
+            if (number >= 1 && number <= slide_count()) go(number - 1);
+        }
         else if (layout_ == Layout::Overview) layout_ = Layout::Audience;
         else step();
         break;
@@ -119,7 +127,7 @@ void App::key(int key, int mods) {
     case GLFW_KEY_TAB:  // the presenter's own view; attendees have no notes
         if (!options_.browse) layout_ = layout_ == Layout::Presenter ? Layout::Audience : Layout::Presenter;
         break;
-    case GLFW_KEY_O: case GLFW_KEY_G:
+    case GLFW_KEY_O:
         layout_ = layout_ == Layout::Overview ? Layout::Audience : Layout::Overview;
         break;
     case GLFW_KEY_R:
@@ -177,6 +185,7 @@ void App::run() {
     DemoSlot* s = slot(current_);
     if (!s || (s->run && !s->run->done())) return;
     demos::Params params = s->params;
+    if (!params.delay) params.delay = options_.request_delay;  // the slide's own delay wins
     params.manual_steps = options_.manual_steps;  // in the window, the presenter takes each step
     try {
         params.farm_url = farm_url();

@@ -46,6 +46,9 @@ struct AppOptions {
     std::filesystem::path deck_path;
     std::string farm_url;      // empty: start the embedded farm on a loopback port
     double farm_delay = 2.0;   // the embedded farm's delay, seconds
+    // Asked of the farm per request (`?delay=S`) unless a slide sets its own:
+    // how --delay reaches a farm that is not the embedded one.
+    std::optional<double> request_delay;
     bool browse = false;       // attendee mode: no notes, free navigation
     Layout layout = Layout::Audience;
     bool manual_steps = true;  // hand-driven demos wait for Step (false: they pace themselves)

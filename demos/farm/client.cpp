@@ -46,6 +46,8 @@ size_t append(char* data, size_t size, size_t count, void* user) noexcept {
 
 }  // namespace
 
+void prepare_client() { init_curl_once(); }
+
 std::string get(const std::string& url, std::chrono::milliseconds timeout, std::stop_token stop) {
     init_curl_once();
     const auto what = "GET " + url + ": ";

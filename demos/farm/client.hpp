@@ -18,6 +18,11 @@ struct FetchError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Initialises libcurl, once per process. get() does it too; a demo runner
+// calls it first so that the first of several racing threads does not pay
+// for it (and lose the race).
+void prepare_client();
+
 // GETs `url` and returns the body of a 200 answer.
 // Blocks the calling thread. Throws FetchError on failure, and
 // livedeck::demos::Stopped (demos/runtime/stopped.hpp) within a few

@@ -1,7 +1,7 @@
 // The farm's routing: a pure function from request line to reply.
 //
 // Choices the header leaves open:
-//   - "/animals" without the trailing slash is the welcome page too.
+//   - "/animals" without the trailing slash is "any other path": 404.
 //   - A method other than GET on an /animals path answers 405.
 //   - `?delay=S` is checked on every /animals path; a bad value answers 400
 //     even where no delay would apply (a bad request is bad everywhere).
@@ -17,7 +17,7 @@ namespace livedeck::farm {
 
 namespace {
 
-constexpr std::string_view prefix = "/animals";
+constexpr std::string_view prefix = "/animals/";
 constexpr std::size_t max_echoed_name = 64;
 constexpr double max_delay_seconds = 60.0;
 
@@ -82,8 +82,6 @@ Reply route(std::string_view method, std::string_view target, std::chrono::milli
 
     if (!path.starts_with(prefix)) return answer(404, "Not found.");
     path.remove_prefix(prefix.size());
-    if (!path.empty() && !path.starts_with('/')) return answer(404, "Not found.");
-    if (!path.empty()) path.remove_prefix(1);
 
     if (method != "GET") return answer(405, "Method not allowed.");
     auto wanted = query_delay(query, delay);

@@ -23,6 +23,7 @@ void Run::stop() {
 }
 
 void Run::work(DemoBody body, Params params) {
+    farm::prepare_client();
     std::optional<boost::asio::io_context> io(std::in_place);
     std::string outcome = "finished";
     {

@@ -1,6 +1,6 @@
 // A coroutine resumed by hand, with no event loop: the C++ counterpart of a
 // Python generator-based coroutine driven with send(None). When it awaits
-// suspend_for(t) it suspends and hands `t` to whoever resumes it, who decides
+// sleep(t) it suspends and hands `t` to whoever resumes it, who decides
 // when (and whether) to go on. An event loop is exactly such a driver.
 #pragma once
 
@@ -15,7 +15,7 @@ namespace livedeck::demos::by_hand {
 class [[nodiscard]] Task {
 public:
     struct promise_type {
-        std::optional<std::chrono::milliseconds> asked;  // what the last co_await suspend_for(t) asked for
+        std::optional<std::chrono::milliseconds> asked;  // what the last co_await sleep(t) asked for
         std::exception_ptr error;
 
         Task get_return_object() { return Task(handle::from_promise(*this)); }
@@ -52,15 +52,19 @@ private:
     handle coroutine_;
 };
 
-// co_await suspend_for(t): suspends the Task and tells its driver how long.
-struct suspend_for {
+// What co_await sleep(t) waits on: it suspends the Task and tells its
+// driver how long it wants to sleep.
+struct Sleep {
     std::chrono::milliseconds duration;
     bool await_ready() const noexcept { return false; }
     void await_suspend(Task::handle waiter) const noexcept { waiter.promise().asked = duration; }
     void await_resume() const noexcept {}
 };
 
+// sleep(2s): a duration, so it never competes with POSIX sleep(unsigned).
+inline Sleep sleep(std::chrono::milliseconds duration) { return Sleep{duration}; }
+
 }  // namespace livedeck::demos::by_hand
 
-using livedeck::demos::by_hand::suspend_for;
+using livedeck::demos::by_hand::sleep;
 using livedeck::demos::by_hand::Task;

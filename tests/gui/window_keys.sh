@@ -44,7 +44,17 @@ wait_title 'livedeck - 1/*' 10
 xdotool type --window "$wid" 3
 xdotool key --window "$wid" Return
 wait_title 'livedeck - 3/*' 10
-xdotool key --window "$wid" Left space
+# Every forward and back key, one at a time.
+for pair in "Left 2" "space 3" "Up 2" "Down 3" "p 2" "n 3" "Prior 2" "Next 3"; do
+  read -r key slide <<<"$pair"
+  xdotool key --window "$wid" "$key"
+  wait_title "livedeck - $slide/*" 10
+done
+# A number that is no slide is dropped.
+xdotool type --window "$wid" 9
+xdotool key --window "$wid" Return Right
+wait_title 'livedeck - 4/*' 10
+xdotool key --window "$wid" Left
 wait_title 'livedeck - 3/*' 10
 
 # Run the sequential demo with R and read its output off the screen.
