@@ -4,6 +4,8 @@
 // generator semantics.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -39,6 +41,9 @@ struct DemoCase {
     void (*body)(Context&);
     Lines expected;
 };
+
+// How GoogleTest (and so ctest's list) names a case: by its demo.
+void PrintTo(const DemoCase& c, std::ostream* os) { *os << c.name; }
 
 // Runs a demo without animation and returns its terminal lines.
 Lines run_demo(void (*body)(Context&)) {
