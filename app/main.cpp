@@ -161,6 +161,7 @@ int main(int argc, char** argv) {
                 params.farm_url = embedded->url();
             } else {
                 params.farm_url = farm_url;
+                params.farm_in_process = false;
                 if (delay_given()) params.delay = delay;  // asked of that farm per request
             }
             std::signal(SIGINT, on_signal);

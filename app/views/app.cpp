@@ -187,6 +187,7 @@ void App::run() {
     demos::Params params = s->params;
     if (!params.delay) params.delay = options_.request_delay;  // the slide's own delay wins
     params.manual_steps = options_.manual_steps;  // in the window, the presenter takes each step
+    params.farm_in_process = options_.farm_url.empty();
     try {
         params.farm_url = farm_url();
     } catch (const std::exception& e) {

@@ -56,8 +56,10 @@ farm::AsyncClient& Context::farm() {
         // the farm runs in this process: stay within the open-files limit
         // and let curl queue the rest.
         rlimit limit{};
-        if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-            options.max_connections = std::max<long>(16, (static_cast<long>(limit.rlim_cur) - 512) / 2);
+        if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+            const long spare = static_cast<long>(limit.rlim_cur) - 512;
+            options.max_connections = std::max<long>(16, params_.farm_in_process ? spare / 2 : spare);
+        }
         farm_ = std::make_unique<farm::AsyncClient>(io_, options);
     }
     return *farm_;

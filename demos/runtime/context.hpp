@@ -30,6 +30,9 @@ struct Params {
     // When set, every request asks the farm for this delay (`?delay=S`);
     // otherwise the farm's own delay holds.
     std::optional<double> delay;
+    // The farm runs in this process (the embedded one): its end of every
+    // connection is a file descriptor here too.
+    bool farm_in_process = true;
     bool animate = true;  // false: print whole lines at once
     std::chrono::milliseconds char_interval{50};
     std::chrono::milliseconds request_timeout{10'000};
