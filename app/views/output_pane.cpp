@@ -66,7 +66,7 @@ void draw_output_pane(const Canvas& canvas, ImVec2 min, ImVec2 max, const Output
     for (std::size_t i = first; i < rows.size(); ++i) {
         const Row& row = rows[i];
         if (row.error)
-            canvas.rect(ImVec2(body.x + pad * 0.5f, y), ImVec2(max.x - pad * 0.5f, y + line_h), t.color.error_bg, 6);
+            canvas.rect(ImVec2(body.x + pad * 0.5f, y), ImVec2(max.x - pad * 0.5f, y + line_h), t.color.error_bg);  // square: wrapped rows of one error join up
         canvas.text(Face::Mono, size, ImVec2(body.x + pad, y + (line_h - size) * 0.5f),
                     row.error ? t.color.error : t.color.text, row.text);
         if (pane.cursor && i + 1 == rows.size() && !row.error) {
