@@ -7,7 +7,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git
   # UI, window, GL
-  libimgui-dev libglfw3-dev python3-glad libegl-dev libgl-dev libegl-mesa0 libgl1-mesa-dri
+  libimgui-dev libglfw3-dev python3-glad libegl-dev libgl-dev libegl-mesa0 libglx-mesa0 libgl1-mesa-dri
   # demos: HTTP client, event loop and HTTP server
   libcurl4-openssl-dev libboost-dev
   # deck: Markdown, images, fonts (highlighting is our own: app/deck/highlight.cpp)
