@@ -24,10 +24,17 @@ constexpr ImWchar glyph_ranges[] = {
 
 }  // namespace
 
-std::string find_font_file(const std::string& family, bool bold, bool italic) {
-    FcConfig* config = FcInitLoadConfigAndFonts();
+namespace {
+
+using FcConfigPtr = std::unique_ptr<FcConfig, decltype(&FcConfigDestroy)>;
+
+FcConfigPtr load_fontconfig() {
+    FcConfigPtr config(FcInitLoadConfigAndFonts(), FcConfigDestroy);
     if (!config) throw std::runtime_error("fontconfig: cannot load its configuration");
-    std::unique_ptr<FcConfig, decltype(&FcConfigDestroy)> config_guard(config, FcConfigDestroy);
+    return config;
+}
+
+std::string find_font_file(FcConfig* config, const std::string& family, bool bold, bool italic) {
     std::unique_ptr<FcPattern, decltype(&FcPatternDestroy)> pattern(
         FcNameParse(reinterpret_cast<const FcChar8*>(family.c_str())), FcPatternDestroy);
     if (!pattern) throw std::runtime_error("fontconfig: bad font name '" + family + "'");
@@ -44,13 +51,24 @@ std::string find_font_file(const std::string& family, bool bold, bool italic) {
     return reinterpret_cast<const char*>(file);
 }
 
+}  // namespace
+
+std::string find_font_file(const std::string& family, bool bold, bool italic) {
+    return find_font_file(load_fontconfig().get(), family, bold, italic);
+}
+
 Fonts::Fonts(const std::string& sans_family, const std::string& mono_family) {
-    files_[static_cast<std::size_t>(Face::Sans)] = find_font_file(sans_family, false, false);
-    files_[static_cast<std::size_t>(Face::SansBold)] = find_font_file(sans_family, true, false);
-    files_[static_cast<std::size_t>(Face::SansItalic)] = find_font_file(sans_family, false, true);
-    files_[static_cast<std::size_t>(Face::SansBoldItalic)] = find_font_file(sans_family, true, true);
-    files_[static_cast<std::size_t>(Face::Mono)] = find_font_file(mono_family, false, false);
-    files_[static_cast<std::size_t>(Face::MonoBold)] = find_font_file(mono_family, true, false);
+    // One configuration for all six lookups: loading it reads the font cache.
+    const FcConfigPtr config = load_fontconfig();
+    auto find = [&](Face face, const std::string& family, bool bold, bool italic) {
+        files_[static_cast<std::size_t>(face)] = find_font_file(config.get(), family, bold, italic);
+    };
+    find(Face::Sans, sans_family, false, false);
+    find(Face::SansBold, sans_family, true, false);
+    find(Face::SansItalic, sans_family, false, true);
+    find(Face::SansBoldItalic, sans_family, true, true);
+    find(Face::Mono, mono_family, false, false);
+    find(Face::MonoBold, mono_family, true, false);
 }
 
 void Fonts::build(std::span<const FontRequest> requests, float scale) {

@@ -451,27 +451,24 @@ void App::draw_demo(const Canvas& canvas, DemoSlot& slot, float top, std::option
     }
     const std::vector<demos::Event>& events = slot.events;
 
-    // Lines running now: the last event of every actor still busy.
-    std::vector<int> active;
+    // One pass up to `now`: how the run ended, if it did, and the source line
+    // of every actor's last event (the lines running now, while it runs).
     bool done = false;
     double done_at = 0;
     std::string outcome;
+    std::map<int, int> last_line;
     for (const demos::Event& e : events) {
         if (e.t > now) break;
+        if (e.line > 0) last_line[e.actor] = e.line;
         if (e.kind == demos::EventKind::Done) {
             done = true;
             done_at = e.t;
             outcome = e.text;
         }
     }
-    if (run && !done) {
-        std::map<int, int> last_line;
-        for (const demos::Event& e : events) {
-            if (e.t > now) break;
-            if (e.line > 0) last_line[e.actor] = e.line;
-        }
+    std::vector<int> active;
+    if (!done)
         for (const auto& [actor, line] : last_line) active.push_back(line);
-    }
 
     draw_code_pane(canvas, ImVec2(left, top), ImVec2(split - gap * 0.5f, bottom),
                    std::string(slot.demo->file), slot.tokens, active);
