@@ -67,13 +67,37 @@ int main(int argc, char** argv) {
 
     auto app_options = [&](bool browse) {
         views::AppOptions o;
-        o.deck_path = deck_arg.empty() ? views::default_deck() : std::filesystem::path(deck_arg);
-        o.farm_url = farm_url;
-        o.farm_delay = delay;
-        if (!farm_url.empty() && delay_given()) o.request_delay = delay;
+        o.show.deck_path = deck_arg.empty() ? show::default_deck() : std::filesystem::path(deck_arg);
+        o.show.farm_url = farm_url;
+        o.show.farm_delay = delay;
+        if (!farm_url.empty() && delay_given()) o.show.request_delay = delay;
         o.browse = browse;
         return o;
     };
+
+    // Presenting: where the windows go.
+    int audience_monitor = -1;
+    std::string audience_geometry;
+    bool single_window = false;
+    auto* monitor_option = cli.add_option("--audience-monitor", audience_monitor,
+                                          "Open the audience window full screen on monitor N (0 is the first); "
+                                          "the presenter console stays on the first")
+                               ->check(CLI::Range(0, 64));
+    auto* geometry_option = cli.add_option("--audience-geometry", audience_geometry,
+                                           "Open the audience window exactly at WxH+X+Y (e.g. 1920x1080+1920+0), "
+                                           "also when the system reports one monitor");
+    cli.add_flag("--single-window", single_window, "One window for both: Tab shows the presenter console");
+    cli.footer(
+        "Keys while presenting (in either window):\n"
+        "  Right Down Space PgDn N   next slide         Left Up PgUp P   previous slide\n"
+        "  Home / End                first / last       a number, Enter  jump to that slide\n"
+        "  G                         go to: type a number or words, Enter jumps\n"
+        "  B or .                    black the audience screen (again to return)   W  white it\n"
+        "  T                         pause / resume the timer (it starts with the first slide change)\n"
+        "  Shift+T                   reset the timer\n"
+        "  R / Shift+R / S / Enter   run (restart) / restart / stop / step the slide's demo\n"
+        "  Tab                       presenter console (one window)   O  overview   F  full screen\n"
+        "  Ctrl+Q                    quit");
 
     // browse
     auto* browse = cli.add_subcommand("browse", "Attendee mode: browse the slides, run the demos, no notes");
@@ -195,8 +219,18 @@ int main(int argc, char** argv) {
             }
             return views::shot(shot);
         }
-        if (*check_cmd) return views::check(app_options(false).deck_path);
-        return views::present(app_options(browse->parsed()));
+        if (*check_cmd) return show::check(app_options(false).show.deck_path);
+        views::AppOptions present = app_options(browse->parsed());
+        if (monitor_option->count() > 0) present.audience_monitor = audience_monitor;
+        if (geometry_option->count() > 0) {
+            present.audience_geometry = views::parse_geometry(audience_geometry);
+            if (!present.audience_geometry) {
+                std::cerr << "livedeck: --audience-geometry must be WxH+X+Y, e.g. 1920x1080+1920+0 (sizes 64-16384)\n";
+                return 2;
+            }
+        }
+        present.single_window = single_window;
+        return views::present(present);
     } catch (const std::exception& e) {
         std::cerr << "livedeck: " << e.what() << "\n";
         return 1;

@@ -10,6 +10,8 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
 
@@ -53,40 +55,122 @@ Image read_pixels(int width, int height) {
 
 // [SECTION] Window (GLFW) --------------------------------------------------
 
+namespace {
+std::atomic<bool> monitors_changed{false};
+}
+
 struct Window::Glfw {
     Glfw() {
         glfwSetErrorCallback([](int, const char*) {});
         if (!glfwInit())
             throw std::runtime_error("cannot open a window: no display (is DISPLAY set? "
                                      "`livedeck shot` renders without one)");
+        glfwSetMonitorCallback([](GLFWmonitor*, int) {
+            monitors_changed = true;
+        });
     }
     ~Glfw() { glfwTerminate(); }
+
+    // One per process, alive while any window is.
+    static std::shared_ptr<Glfw> get() {
+        static std::weak_ptr<Glfw> shared;
+        std::shared_ptr<Glfw> g = shared.lock();
+        if (!g) shared = g = std::make_shared<Glfw>();
+        return g;
+    }
 };
 
-Window::Window(const std::string& title, int width, int height, InputHandlers handlers)
-    : glfw_(std::make_unique<Glfw>()), handlers_(std::move(handlers)) {
+namespace {
+
+Window* self_of(GLFWwindow* w) { return static_cast<Window*>(glfwGetWindowUserPointer(w)); }
+
+// ImGui's backend keeps its state in the current ImGui context: make the
+// window's own current before handing it an event.
+struct ImGuiOf {
+    explicit ImGuiOf(ImGuiContext* context) : previous(ImGui::GetCurrentContext()) {
+        ImGui::SetCurrentContext(context);
+    }
+    ~ImGuiOf() { ImGui::SetCurrentContext(previous); }
+    ImGuiContext* previous;
+};
+
+}  // namespace
+
+std::vector<Monitor> Window::monitors() {
+    auto glfw = Glfw::get();
+    std::vector<Monitor> out;
+    int count = 0;
+    GLFWmonitor** list = glfwGetMonitors(&count);
+    for (int i = 0; i < count; ++i) {
+        Monitor m;
+        const char* name = glfwGetMonitorName(list[i]);
+        m.name = name ? name : "monitor " + std::to_string(i);
+        glfwGetMonitorPos(list[i], &m.x, &m.y);
+        if (const GLFWvidmode* mode = glfwGetVideoMode(list[i])) {
+            m.width = mode->width;
+            m.height = mode->height;
+        }
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+bool Window::take_monitors_changed() { return monitors_changed.exchange(false); }
+
+Window::Window(const std::string& title, const Placement& placement, InputHandlers handlers)
+    : glfw_(Glfw::get()), handlers_(std::move(handlers)) {
+    glfwDefaultWindowHints();
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-    window_ = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+    glfwWindowHint(GLFW_DECORATED, placement.decorated ? GLFW_TRUE : GLFW_FALSE);
+    // GLFW 3.3 places a window after it exists: create it hidden, move it, show it.
+    if (placement.x && placement.y) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+    window_ = glfwCreateWindow(placement.width, placement.height, title.c_str(), nullptr, nullptr);
     if (!window_) throw std::runtime_error("cannot create a window with OpenGL 3.3");
+    if (placement.x && placement.y) {
+        glfwSetWindowPos(window_, *placement.x, *placement.y);
+        glfwShowWindow(window_);
+    }
     glfwMakeContextCurrent(window_);
-    glfwSwapInterval(1);
+    // Only the first window waits for the display's refresh: two windows that
+    // both did would halve the frame rate.
+    static int windows_with_vsync = 0;
+    glfwSwapInterval(windows_with_vsync++ == 0 ? 1 : 0);
     if (!gladLoadGL(glfwGetProcAddress)) {
         glfwDestroyWindow(window_);
         throw std::runtime_error("cannot load OpenGL functions");
     }
     glfwSetWindowUserPointer(window_, this);
-    // Ours first: ImGui's backend chains to callbacks installed before it.
-    glfwSetKeyCallback(window_, [](GLFWwindow* w, int key, int, int action, int mods) {
-        auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+    glfwSetKeyCallback(window_, [](GLFWwindow* w, int key, int scancode, int action, int mods) {
+        Window* self = self_of(w);
         if (action != GLFW_RELEASE && self->handlers_.key) self->handlers_.key(key, mods);
+        ImGuiOf guard(self->imgui_->context());
+        ImGui_ImplGlfw_KeyCallback(w, key, scancode, action, mods);
     });
     glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned codepoint) {
-        auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+        Window* self = self_of(w);
         if (self->handlers_.text) self->handlers_.text(codepoint);
+        ImGuiOf guard(self->imgui_->context());
+        ImGui_ImplGlfw_CharCallback(w, codepoint);
+    });
+    glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int button, int action, int mods) {
+        ImGuiOf guard(self_of(w)->imgui_->context());
+        ImGui_ImplGlfw_MouseButtonCallback(w, button, action, mods);
+    });
+    glfwSetScrollCallback(window_, [](GLFWwindow* w, double dx, double dy) {
+        ImGuiOf guard(self_of(w)->imgui_->context());
+        ImGui_ImplGlfw_ScrollCallback(w, dx, dy);
+    });
+    glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int focused) {
+        ImGuiOf guard(self_of(w)->imgui_->context());
+        ImGui_ImplGlfw_WindowFocusCallback(w, focused);
+    });
+    glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int entered) {
+        ImGuiOf guard(self_of(w)->imgui_->context());
+        ImGui_ImplGlfw_CursorEnterCallback(w, entered);
     });
     try {
         imgui_ = std::make_unique<ImGuiGuard>();
@@ -94,36 +178,65 @@ Window::Window(const std::string& title, int width, int height, InputHandlers ha
         glfwDestroyWindow(window_);
         throw;
     }
-    ImGui_ImplGlfw_InitForOpenGL(window_, true);
+    ImGui_ImplGlfw_InitForOpenGL(window_, false);  // callbacks: ours above, per window
+    if (placement.fullscreen) fullscreen_on(*placement.fullscreen);
 }
 
 Window::~Window() {
+    activate();
     ImGui_ImplGlfw_Shutdown();
     imgui_.reset();
     glfwDestroyWindow(window_);
+}
+
+void Window::activate() {
+    glfwMakeContextCurrent(window_);
+    ImGui::SetCurrentContext(imgui_->context());
 }
 
 bool Window::should_close() const { return glfwWindowShouldClose(window_); }
 void Window::request_close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
 void Window::set_title(const std::string& title) { glfwSetWindowTitle(window_, title.c_str()); }
 
+int Window::monitor_index() const {
+    int x = 0, y = 0, w = 0, h = 0;
+    glfwGetWindowPos(window_, &x, &y);
+    glfwGetWindowSize(window_, &w, &h);
+    const std::vector<Monitor> list = monitors();
+    const int cx = x + w / 2, cy = y + h / 2;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const Monitor& m = list[i];
+        if (cx >= m.x && cx < m.x + m.width && cy >= m.y && cy < m.y + m.height) return static_cast<int>(i);
+    }
+    return -1;
+}
+
 void Window::toggle_fullscreen() {
     if (fullscreen_) {
         leave_fullscreen();
         return;
     }
-    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-    if (!monitor) return;
+    fullscreen_on(std::max(0, monitor_index()));
+}
+
+void Window::fullscreen_on(int index) {
+    int count = 0;
+    GLFWmonitor** list = glfwGetMonitors(&count);
+    if (index < 0 || index >= count) return;
+    GLFWmonitor* monitor = list[index];
     const GLFWvidmode* mode = glfwGetVideoMode(monitor);
-    glfwGetWindowPos(window_, &saved_x_, &saved_y_);
-    glfwGetWindowSize(window_, &saved_w_, &saved_h_);
+    if (!mode) return;
+    if (!fullscreen_) {
+        glfwGetWindowPos(window_, &saved_x_, &saved_y_);
+        glfwGetWindowSize(window_, &saved_w_, &saved_h_);
+    }
     glfwSetWindowMonitor(window_, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
     fullscreen_ = true;
 }
 
 void Window::leave_fullscreen() {
     if (!fullscreen_) return;
-    glfwSetWindowMonitor(window_, nullptr, saved_x_, saved_y_, saved_w_, saved_h_, 0);
+    glfwSetWindowMonitor(window_, nullptr, saved_x_, saved_y_, std::max(saved_w_, 320), std::max(saved_h_, 180), 0);
     fullscreen_ = false;
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ public:
     ImGuiGuard(const ImGuiGuard&) = delete;
     ImGuiGuard& operator=(const ImGuiGuard&) = delete;
 
+    ImGuiContext* context() const { return context_; }
+
 private:
     ImGuiContext* context_ = nullptr;
 };
@@ -47,25 +50,54 @@ struct InputHandlers {
     std::function<void(unsigned codepoint)> text;  // typed characters
 };
 
+// A monitor as GLFW reports it, in desktop coordinates.
+struct Monitor {
+    std::string name;
+    int x = 0, y = 0, width = 0, height = 0;
+};
+
+// Where a window opens.
+struct Placement {
+    int width = 1280, height = 720;
+    std::optional<int> x, y;        // desktop position (default: where the system puts it)
+    bool decorated = true;          // false: no title bar or border (an exact geometry)
+    std::optional<int> fullscreen;  // full screen on that monitor (index into monitors())
+};
+
+// A window with a GL 3.3 core context and an ImGui context of its own.
+// Several may be open at once: activate() makes one current (its GL and its
+// ImGui context) before drawing into it; input goes to the window it
+// happened in whichever is current.
 class Window {
 public:
-    // Opens a window (1280x720 by default) with a GL 3.3 core context and
-    // ImGui on it. `handlers` receive keys before ImGui sees them.
-    Window(const std::string& title, int width, int height, InputHandlers handlers);
+    // `handlers` receive keys before ImGui sees them.
+    Window(const std::string& title, const Placement& placement, InputHandlers handlers);
     ~Window();
     Window(const Window&) = delete;
     Window& operator=(const Window&) = delete;
 
+    // The monitors connected now (the primary first). Needs a window open
+    // or opening (GLFW initialised).
+    static std::vector<Monitor> monitors();
+    // True once since the last call if a monitor was connected or removed.
+    static bool take_monitors_changed();
+
+    void activate();
     bool should_close() const;
     void request_close();
     void set_title(const std::string& title);
     void toggle_fullscreen();
     void leave_fullscreen();
+    // Full screen on monitor `index` (nothing if there is no such monitor).
+    void fullscreen_on(int index);
     bool fullscreen() const { return fullscreen_; }
+    // The monitor the window is on now (its centre), -1 if none.
+    int monitor_index() const;
 
-    // Blocks until input arrives (timeout < 0: forever) or wake() is called.
-    void wait_events(double timeout_seconds);
-    void poll_events();
+    // Blocks until input arrives in any window (timeout < 0: forever) or
+    // wake() is called.
+    static void wait_events(double timeout_seconds);
+    static void poll_events();
     // Wakes wait_events() from any thread.
     static void wake();
 
@@ -81,7 +113,7 @@ public:
 
 private:
     struct Glfw;
-    std::unique_ptr<Glfw> glfw_;  // glfwInit/glfwTerminate
+    std::shared_ptr<Glfw> glfw_;  // glfwInit/glfwTerminate, shared by every window
     GLFWwindow* window_ = nullptr;
     std::unique_ptr<ImGuiGuard> imgui_;
     InputHandlers handlers_;

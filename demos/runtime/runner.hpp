@@ -27,6 +27,9 @@ public:
     Run(const Run&) = delete;
     Run& operator=(const Run&) = delete;
 
+    // Asks the demo to stop and returns at once: done() turns true when it
+    // has (within milliseconds while it sleeps, fetches or waits for a lock).
+    void request_stop() { stop_.request_stop(); }
     // Asks the demo to stop and joins the worker. Idempotent.
     void stop();
 

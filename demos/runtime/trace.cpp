@@ -86,28 +86,34 @@ std::size_t Trace::wait(std::size_t seen, std::chrono::milliseconds timeout) con
     return events_.size();
 }
 
-std::vector<OutputLine> fold_lines(const std::vector<Event>& events, double until) {
-    std::vector<OutputLine> lines;
-    bool open = false;  // the last line is still being written
-    for (const Event& e : events) {
+const std::vector<OutputLine>& Fold::at(const std::vector<Event>& events, double until) {
+    if (until < until_ || events.size() < next_) reset();
+    until_ = until;
+    for (; next_ < events.size(); ++next_) {
+        const Event& e = events[next_];
         if (e.t > until) break;
         if (e.kind == EventKind::Text) {
             for (char c : e.text) {
-                if (!open) {
-                    lines.emplace_back();
-                    open = true;
+                if (!open_) {
+                    lines_.emplace_back();
+                    open_ = true;
                 }
                 if (c == '\n')
-                    open = false;
+                    open_ = false;
                 else
-                    lines.back().text += c;
+                    lines_.back().text += c;
             }
         } else if (e.kind == EventKind::Error || e.kind == EventKind::Verdict) {
             // Above the line being typed, which then goes on intact.
-            lines.insert(open ? lines.end() - 1 : lines.end(), OutputLine{e.text, true});
+            lines_.insert(open_ ? lines_.end() - 1 : lines_.end(), OutputLine{e.text, true});
         }
     }
-    return lines;
+    return lines_;
+}
+
+std::vector<OutputLine> fold_lines(const std::vector<Event>& events, double until) {
+    Fold fold;
+    return fold.at(events, until);
 }
 
 }  // namespace livedeck::demos

@@ -92,4 +92,19 @@ struct OutputLine {
 // included.
 std::vector<OutputLine> fold_lines(const std::vector<Event>& events, double until);
 
+// fold_lines, continued from the last call instead of redone: while the
+// events only grow and `until` does not go back, each call folds only what
+// is new. Anything else starts over.
+class Fold {
+public:
+    const std::vector<OutputLine>& at(const std::vector<Event>& events, double until);
+    void reset() { *this = Fold{}; }
+
+private:
+    std::vector<OutputLine> lines_;
+    bool open_ = false;     // the last line is still being written
+    std::size_t next_ = 0;  // the first event not folded yet
+    double until_ = -1;
+};
+
 }  // namespace livedeck::demos

@@ -1,0 +1,271 @@
+#include "show/presentation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+
+#include "farm/farm.hpp"
+
+#ifndef LIVEDECK_SOURCE_DIR
+#define LIVEDECK_SOURCE_DIR "."
+#endif
+
+namespace livedeck::show {
+
+// [SECTION] Deck loading -----------------------------------------------------
+
+std::filesystem::path default_deck() {
+    const std::filesystem::path relative = "slides/talk.md";
+    if (std::filesystem::exists(relative)) return relative;
+    const std::filesystem::path built = std::filesystem::path(LIVEDECK_SOURCE_DIR) / relative;
+    return std::filesystem::exists(built) ? built : relative;
+}
+
+deck::Deck load_deck(const std::filesystem::path& path) {
+    return deck::load(path, [](const deck::DemoRef& ref) -> std::optional<std::string> {
+        if (!demos::find_demo(ref.name)) {
+            std::string known;
+            for (const demos::Demo& d : demos::all_demos()) known += (known.empty() ? "" : ", ") + std::string(d.name);
+            return "unknown demo '" + ref.name + "' (known: " + known + ")";
+        }
+        // Every bad parameter, not just the first.
+        demos::Params params;
+        std::string errors;
+        for (const auto& [key, value] : ref.params)
+            if (auto error = demos::apply_param(params, key, value))
+                errors += (errors.empty() ? "demo " + ref.name + ": " : "; ") + *error;
+        if (errors.empty()) return std::nullopt;
+        return errors;
+    });
+}
+
+int check(const std::filesystem::path& deck_path) {
+    const deck::Deck d = load_deck(deck_path);
+    for (const deck::Diagnostic& diagnostic : d.diagnostics) std::cerr << diagnostic.str() << "\n";
+    if (!d.ok()) {
+        std::cerr << d.diagnostics.size() << (d.diagnostics.size() == 1 ? " problem" : " problems") << " in "
+                  << deck_path.string() << "\n";
+        return 1;
+    }
+    std::cout << deck_path.string() << ": " << d.slides.size() << " slides, ok\n";
+    return 0;
+}
+
+// [SECTION] Timer ------------------------------------------------------------
+
+void Timer::toggle_pause(double t) {
+    if (!started_) return;  // nothing to pause before the talk starts
+    if (paused_at_) {
+        paused_total_ += t - *paused_at_;
+        paused_at_.reset();
+    } else {
+        paused_at_ = t;
+    }
+}
+
+double Timer::elapsed(double t) const {
+    if (!started_) return 0;
+    const double until = paused_at_ ? *paused_at_ : t;
+    return std::max(0.0, until - *started_ - paused_total_);
+}
+
+// [SECTION] Presentation: commands --------------------------------------------
+
+Presentation::Presentation(Options options, double t)
+    : options_(std::move(options)), deck_(load_deck(options_.deck_path)), slide_shown_at_(t) {
+    for (const deck::Diagnostic& d : deck_.diagnostics) std::cerr << d.str() << "\n";
+    emit(t, EventType::DeckLoaded, -1, deck_.path.string());
+    emit(t, EventType::SlideShown, current_);
+}
+
+Presentation::~Presentation() {
+    // Ask every run at once, so they wind down together; each join is then short.
+    for (auto& [index, s] : slots_)
+        if (s.run) s.run->request_stop();
+    slots_.clear();
+    stopping_.clear();
+    farm_.reset();  // after the runs: they use it
+}
+
+void Presentation::emit(double t, EventType type, int slide, std::string text) {
+    if (listener_) listener_(SessionEvent{t, type, slide, std::move(text)});
+}
+
+void Presentation::apply(const Command& command, double t) {
+    switch (command.kind) {
+    case CommandKind::Next: go(current_ + 1, t); break;
+    case CommandKind::Previous: go(current_ - 1, t); break;
+    case CommandKind::First: go(0, t); break;
+    case CommandKind::Last: go(slide_count() - 1, t); break;
+    case CommandKind::Jump:
+        if (command.slide >= 0 && command.slide < slide_count()) go(command.slide, t);
+        break;
+    case CommandKind::Run:
+        if (const DemoSlot* s = demo(current_); s && s->run) restart(t);
+        else run(t);
+        break;
+    case CommandKind::Stop: stop(t); break;
+    case CommandKind::Restart: restart(t); break;
+    case CommandKind::Step: step(t); break;
+    case CommandKind::Black:
+    case CommandKind::White: {
+        const Screen wanted = command.kind == CommandKind::Black ? Screen::Black : Screen::White;
+        screen_ = screen_ == wanted ? Screen::Slide : wanted;
+        emit(t, EventType::ScreenChanged, current_,
+             screen_ == Screen::Slide ? "slide" : screen_ == Screen::Black ? "black" : "white");
+        break;
+    }
+    case CommandKind::TimerPause:
+        if (!timer_.started()) break;
+        timer_.toggle_pause(t);
+        emit(t, timer_.paused() ? EventType::TimerPaused : EventType::TimerResumed);
+        break;
+    case CommandKind::TimerReset:
+        timer_.reset();
+        emit(t, EventType::TimerReset);
+        break;
+    case CommandKind::Reload: reload(t); break;
+    }
+}
+
+void Presentation::go(int index, double t) {
+    const int target = std::clamp(index, 0, std::max(0, slide_count() - 1));
+    if (target == current_) return;
+    current_ = target;
+    timer_.slide_changed(t);
+    slide_shown_at_ = t;
+    emit(t, EventType::SlideShown, current_);
+}
+
+const deck::Slide* Presentation::slide(int index) const {
+    if (index < 0 || index >= slide_count()) return nullptr;
+    return &deck_.slides[static_cast<std::size_t>(index)];
+}
+
+void Presentation::reload(double t) {
+    deck::Deck fresh = load_deck(options_.deck_path);
+    if (!fresh.ok()) {
+        // The show goes on with the last good deck; the presenter sees why.
+        rejected_ = fresh.diagnostics;
+        for (const deck::Diagnostic& d : rejected_) std::cerr << d.str() << "\n";
+        emit(t, EventType::DeckRejected, -1, rejected_.front().str());
+        return;
+    }
+    rejected_.clear();
+    for (auto& [index, s] : slots_)
+        if (s.run) {
+            s.run->request_stop();
+            stopping_.push_back(std::move(s.run));
+        }
+    slots_.clear();
+    deck_ = std::move(fresh);
+    current_ = std::clamp(current_, 0, std::max(0, slide_count() - 1));
+    emit(t, EventType::DeckLoaded, -1, deck_.path.string());
+}
+
+// [SECTION] Presentation: demos ------------------------------------------------
+
+std::string Presentation::farm_url() {
+    if (!options_.farm_url.empty()) return options_.farm_url;
+    if (!farm_) {
+        farm_ = std::make_unique<farm::Server>(
+            "127.0.0.1", 0, std::chrono::milliseconds(static_cast<long long>(options_.farm_delay * 1000)));
+    }
+    return farm_->url();
+}
+
+DemoSlot* Presentation::slot(int index) {
+    const deck::Slide* s = slide(index);
+    if (!s || !s->demo) return nullptr;
+    auto it = slots_.find(index);
+    if (it != slots_.end()) return &it->second;
+    const demos::Demo* found = demos::find_demo(s->demo->name);
+    if (!found) return nullptr;
+    DemoSlot fresh;
+    fresh.demo = found;
+    demos::apply_params(fresh.params, s->demo->params);  // validated when the deck loaded
+    fresh.tokens = deck::highlight(found->source(), "cpp");
+    return &slots_.emplace(index, std::move(fresh)).first->second;
+}
+
+const DemoSlot* Presentation::demo(int index) const {
+    const deck::Slide* s = slide(index);
+    if (!s || !s->demo) return nullptr;
+    auto it = slots_.find(index);
+    if (it != slots_.end()) return &it->second;
+    // Not run yet: make the slot so that views can show the source. The slot
+    // is derived from the deck alone, so this changes nothing observable.
+    return const_cast<Presentation*>(this)->slot(index);
+}
+
+void Presentation::run(double t) {
+    DemoSlot* s = slot(current_);
+    if (!s || s->running()) return;
+    demos::Params params = s->params;
+    if (!params.delay) params.delay = options_.request_delay;  // the slide's own delay wins
+    params.manual_steps = options_.manual_steps;
+    params.farm_in_process = options_.farm_url.empty();
+    try {
+        params.farm_url = farm_url();
+    } catch (const std::exception& e) {
+        // The demo still runs: its fetches fail and say why in the pane.
+        params.farm_url = "http://127.0.0.1:1/animals";
+        std::cerr << "livedeck: cannot start the embedded farm: " << e.what() << "\n";
+    }
+    if (s->run) stopping_.push_back(std::move(s->run));
+    s->events.clear();
+    s->seen = 0;
+    s->fold.reset();
+    s->started = t;
+    s->run = std::make_unique<demos::Run>([body = s->demo->body](demos::Context& ctx) { body(ctx); },
+                                          std::move(params));
+    emit(t, EventType::DemoRun, current_, std::string(s->demo->name));
+}
+
+void Presentation::stop(double t) {
+    if (DemoSlot* s = slot(current_); s && s->running()) {
+        s->run->request_stop();  // never a join here: update() reaps it once it ended
+        emit(t, EventType::DemoStop, current_);
+    }
+}
+
+void Presentation::restart(double t) {
+    if (DemoSlot* s = slot(current_); s && s->run) {
+        s->run->request_stop();
+        stopping_.push_back(std::move(s->run));
+    }
+    run(t);
+}
+
+void Presentation::step(double t) {
+    if (DemoSlot* s = slot(current_); s && s->run && s->run->waiting_for_step()) {
+        s->run->step();
+        emit(t, EventType::DemoStep, current_);
+    }
+}
+
+bool Presentation::waiting_for_step() const {
+    const DemoSlot* s = current_demo();
+    return s && s->run && s->run->waiting_for_step();
+}
+
+bool Presentation::animating() const {
+    const DemoSlot* s = current_demo();
+    return s && s->running();
+}
+
+bool Presentation::update() {
+    bool changed = false;
+    for (auto& [index, s] : slots_) {
+        if (!s.run) continue;
+        const std::size_t before = s.seen;
+        s.seen = s.run->trace().read(s.seen, s.events);
+        changed = changed || s.seen != before;
+    }
+    // A run that was asked to stop has ended once its Done event is in: its
+    // worker is past its last step, so joining it is immediate.
+    std::erase_if(stopping_, [](const std::unique_ptr<demos::Run>& r) { return r->done(); });
+    return changed;
+}
+
+}  // namespace livedeck::show

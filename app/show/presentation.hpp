@@ -1,0 +1,221 @@
+// The presentation model: the deck, the current slide, the demo runs, the
+// embedded farm, hot reload, blackout and the presenter's clock. It changes
+// only through commands; windows, recorders and exporters only read it.
+// No GL, no GLFW, no clock: every command takes the time it happens at (t,
+// seconds on the session clock that the caller keeps), and every change is
+// reported to the listener as a session event with that time.
+//
+// Index
+//   [SECTION] Commands and session events
+//   [SECTION] Demo slots
+//   [SECTION] Presenter clock
+//   [SECTION] Presentation
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "deck/deck.hpp"
+#include "deck/highlight.hpp"
+#include "registry.hpp"
+#include "runtime/runner.hpp"
+
+namespace livedeck::farm {
+class Server;
+}
+
+namespace livedeck::show {
+
+// [SECTION] Commands and session events ------------------------------------
+
+// What the audience screen shows instead of the slide, if anything.
+enum class Screen {
+    Slide,  // the slide
+    Black,  // blacked out (B or '.')
+    White,  // whited out (W)
+};
+
+enum class CommandKind {
+    Next,        // the next slide
+    Previous,    // the previous slide
+    First,       // the first slide
+    Last,        // the last slide
+    Jump,        // slide `slide` (0-based; one that does not exist is ignored)
+    Run,         // run the current slide's demo (restart it once it ran)
+    Stop,        // ask the current slide's demo to stop
+    Restart,     // start the current slide's demo afresh
+    Step,        // let a hand-driven demo take its next step
+    Black,       // black the audience screen, or bring the slide back
+    White,       // white the audience screen, or bring the slide back
+    TimerPause,  // pause the presenter's timer, or resume it
+    TimerReset,  // the timer back to 00:00, waiting for the next slide change
+    Reload,      // read the deck file again
+};
+
+struct Command {
+    CommandKind kind;
+    int slide = 0;  // Jump
+};
+
+enum class EventType {
+    DeckLoaded,   // text: the deck's path
+    DeckRejected, // a reload kept the last good deck; text: the first problem
+    SlideShown,   // slide: 0-based
+    ScreenChanged,// text: "slide", "black" or "white"
+    DemoRun,      // slide; text: the demo's name
+    DemoStop,     // slide
+    DemoStep,     // slide
+    TimerPaused,
+    TimerResumed,
+    TimerReset,
+};
+
+struct SessionEvent {
+    double t = 0;  // session seconds
+    EventType type;
+    int slide = -1;
+    std::string text;
+};
+
+// [SECTION] Demo slots -------------------------------------------------------
+
+// A demo slide's demo: its source (highlighted once), its parameters, and
+// its latest run with the trace read so far. The events are read from the
+// run's trace by Presentation::update(), never by a view.
+struct DemoSlot {
+    const demos::Demo* demo = nullptr;
+    demos::Params params;
+    std::vector<deck::TokenLine> tokens;
+    std::unique_ptr<demos::Run> run;
+    double started = 0;                // session seconds when the run started
+    std::vector<demos::Event> events;  // the run's trace so far
+    std::size_t seen = 0;
+    // The output folded up to some time; continued, not redone, frame to frame.
+    mutable demos::Fold fold;
+
+    bool running() const { return run && !run->done(); }
+    // Seconds into the run at session time t (0 before it starts).
+    double demo_time(double t) const { return run ? std::max(0.0, t - started) : 0; }
+};
+
+// [SECTION] Presenter clock --------------------------------------------------
+
+// Starts at the first slide change, pauses and resets. Pure arithmetic on
+// the times the commands carry.
+class Timer {
+public:
+    void slide_changed(double t) {
+        if (!started_) started_ = t;
+    }
+    void toggle_pause(double t);
+    void reset() { *this = Timer{}; }
+
+    bool started() const { return started_.has_value(); }
+    bool paused() const { return paused_at_.has_value(); }
+    double elapsed(double t) const;
+
+private:
+    std::optional<double> started_;
+    std::optional<double> paused_at_;
+    double paused_total_ = 0;
+};
+
+// [SECTION] Presentation ----------------------------------------------------
+
+struct Options {
+    std::filesystem::path deck_path;
+    std::string farm_url;      // empty: start the embedded farm on a loopback port
+    double farm_delay = 2.0;   // the embedded farm's delay, seconds
+    // Asked of the farm per request (`?delay=S`) unless a slide sets its own:
+    // how --delay reaches a farm that is not the embedded one.
+    std::optional<double> request_delay;
+    bool manual_steps = true;  // hand-driven demos wait for Step (false: they pace themselves)
+};
+
+// The deck to use when none is named: slides/talk.md from the working
+// directory, else from the source tree the program was built from.
+std::filesystem::path default_deck();
+
+// Loads a deck, checking its demo directives against the demo registry.
+deck::Deck load_deck(const std::filesystem::path& path);
+
+class Presentation {
+public:
+    using Listener = std::function<void(const SessionEvent&)>;
+
+    // Loads the deck (a broken one still gives a model; see problems()).
+    explicit Presentation(Options options, double t = 0);
+    ~Presentation();
+    Presentation(const Presentation&) = delete;
+    Presentation& operator=(const Presentation&) = delete;
+
+    // Every session event from now on, as it happens.
+    void set_listener(Listener listener) { listener_ = std::move(listener); }
+
+    // The one way to change the show.
+    void apply(const Command& command, double t);
+
+    // Reads what the demo runs wrote since the last call and reaps stopped
+    // runs. Call once per frame, before drawing. Returns true if anything new
+    // arrived.
+    bool update();
+
+    const deck::Deck& deck() const { return deck_; }
+    const Options& options() const { return options_; }
+    int slide_count() const { return static_cast<int>(deck_.slides.size()); }
+    int current() const { return current_; }  // 0-based
+    const deck::Slide* slide(int index) const;
+    Screen screen() const { return screen_; }
+    const Timer& timer() const { return timer_; }
+    double slide_shown_at() const { return slide_shown_at_; }
+
+    // The slot of a demo slide (nullptr for other slides).
+    const DemoSlot* demo(int index) const;
+    const DemoSlot* current_demo() const { return demo(current_); }
+    bool waiting_for_step() const;
+    // True while a demo of the current slide runs (the screen moves).
+    bool animating() const;
+
+    // Problems to show the presenter: the deck's own, or, after a reload
+    // that failed, the new file's (the show goes on with the last good deck).
+    const std::vector<deck::Diagnostic>& problems() const {
+        return rejected_.empty() ? deck_.diagnostics : rejected_;
+    }
+    bool reload_rejected() const { return !rejected_.empty(); }
+
+    // Base URL of the farm the demos use (starts the embedded one if needed).
+    std::string farm_url();
+
+private:
+    void go(int index, double t);
+    void run(double t);
+    void stop(double t);
+    void restart(double t);
+    void step(double t);
+    void reload(double t);
+    void emit(double t, EventType type, int slide = -1, std::string text = {});
+    DemoSlot* slot(int index);  // creates it on first use
+
+    Options options_;
+    deck::Deck deck_;
+    int current_ = 0;
+    Screen screen_ = Screen::Slide;
+    Timer timer_;
+    double slide_shown_at_ = 0;
+    std::map<int, DemoSlot> slots_;
+    std::vector<std::unique_ptr<demos::Run>> stopping_;  // asked to stop, not yet ended
+    std::vector<deck::Diagnostic> rejected_;
+    std::unique_ptr<farm::Server> farm_;
+    Listener listener_;
+};
+
+// Validates a deck: prints every diagnostic as file:line: message.
+// Returns 0 when clean, 1 otherwise.
+int check(const std::filesystem::path& deck_path);
+
+}  // namespace livedeck::show

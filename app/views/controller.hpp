@@ -1,0 +1,67 @@
+// Input: keys and typed text from any window become commands on the
+// presentation, or changes of what the presenter's own screen shows (layout,
+// the jump and "go to" prompts). One controller serves both windows, so a
+// key does the same thing in either. It reads no clock: the caller passes
+// the time every key happened at.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "show/presentation.hpp"
+#include "show/search.hpp"
+
+namespace livedeck::views {
+
+// What the presenter's window shows.
+enum class Layout {
+    Audience,   // the slide, letterboxed: what the room sees
+    Presenter,  // the slide, the next one, the notes, the clocks (Tab)
+    Overview,   // every slide as a thumbnail (O)
+};
+
+// State of the presenter's screen that is not the show's: drawn by the
+// views, changed only by the controller.
+struct UiState {
+    Layout layout = Layout::Audience;
+    std::string jump;  // digits typed so far ("Go to slide 12_")
+    bool go_to = false;  // the G prompt is open
+    std::string query;   // what was typed into it
+    std::vector<show::SearchHit> hits;
+    int selected = 0;    // index into hits
+};
+
+class Controller {
+public:
+    // `browse`: attendee mode (no presenter layout). `two_windows`: the
+    // console is a window of its own, so it never shows the bare audience
+    // layout.
+    Controller(show::Presentation& show, bool browse, bool two_windows, Layout initial);
+
+    // A key (GLFW key code, on press and repeat) and typed text.
+    void key(int key, int mods, double t);
+    void text(unsigned codepoint, double t);
+    // A command from a button on screen.
+    void command(const show::Command& c, double t) { show_.apply(c, t); }
+    // A thumbnail of the overview was clicked.
+    void open_slide(int index, double t);
+
+    const UiState& ui() const { return ui_; }
+    bool take_fullscreen_toggle() { return std::exchange(toggle_fullscreen_, false); }
+    bool take_leave_fullscreen() { return std::exchange(leave_fullscreen_, false); }
+    bool quit_requested() const { return quit_; }
+
+private:
+    void go_to_key(int key, double t);
+    void refresh_hits();
+    Layout home() const { return two_windows_ ? Layout::Presenter : Layout::Audience; }
+
+    show::Presentation& show_;
+    bool browse_, two_windows_;
+    UiState ui_;
+    bool toggle_fullscreen_ = false, leave_fullscreen_ = false, quit_ = false;
+    bool swallow_g_ = false;  // the text event of the G that opened the prompt
+};
+
+}  // namespace livedeck::views

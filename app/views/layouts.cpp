@@ -1,0 +1,80 @@
+#include "views/layouts.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace livedeck::views {
+
+Stage::Stage() {
+    const Theme& t = theme();
+    fonts_ = std::make_unique<render::Fonts>(t.sans_family, t.mono_family);
+}
+
+void Stage::prepare_fonts(float raster) {
+    if (raster <= 0) return;
+    if (fonts_->scale() > 0 && std::abs(raster - fonts_->scale()) / fonts_->scale() < 0.01f) return;
+    fonts_->build(theme().font_requests(), raster);
+}
+
+Letterbox letterbox(ImVec2 display, const Theme& t) {
+    const float k = std::min(display.x / t.canvas_width, display.y / t.canvas_height);
+    return {ImVec2((display.x - t.canvas_width * k) * 0.5f, (display.y - t.canvas_height * k) * 0.5f), k};
+}
+
+std::string seconds(double s) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1f s", s);
+    return buffer;
+}
+
+namespace {
+
+Layout layout_of(const Frame& frame) {
+    return frame.role == Role::Audience ? Layout::Audience : frame.ui.layout;
+}
+
+}  // namespace
+
+float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale) {
+    const Theme& t = theme();
+    // The presenter layout shows the slide at 62% of the display's width.
+    const float part = layout_of(frame) == Layout::Presenter ? 0.62f : 1.0f;
+    return letterbox(ImVec2(display.x * part, display.y * part), t).k * pixel_scale;
+}
+
+void draw_window(const Frame& frame, Stage& stage, ImVec2 display, float pixel_scale, Intents& intents) {
+    const Theme& t = theme();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(display);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    ImGui::Begin("##canvas", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                     ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav);
+    ImGui::SetWindowFontScale(1.0f / std::max(pixel_scale, 0.01f));
+    // The whole display as a 1920x1080 design space, for the layouts' own
+    // furniture (labels, notes, timer, thumbnails).
+    const Letterbox screen = letterbox(display, t);
+    const Canvas ui{ImGui::GetWindowDrawList(), screen.origin, screen.k, &stage.fonts(), &t};
+    const bool blank = frame.role == Role::Audience || (frame.role == Role::Single && frame.ui.layout == Layout::Audience);
+    if (blank && frame.show.screen() != show::Screen::Slide) {
+        // Blacked or whited out: nothing but the colour, to the edges.
+        ImGui::GetWindowDrawList()->AddRectFilled(
+            ImVec2(0, 0), display, frame.show.screen() == show::Screen::White ? IM_COL32_WHITE : IM_COL32_BLACK);
+    } else {
+        switch (layout_of(frame)) {
+        case Layout::Audience:
+            draw_slide_canvas(ui, ImVec2(0, 0), t.canvas_width, frame, frame.show.current(), stage, &intents);
+            break;
+        case Layout::Presenter: draw_presenter(ui, frame, stage, intents); break;
+        case Layout::Overview: draw_overview(ui, frame, stage, intents); break;
+        }
+    }
+    if (frame.role != Role::Audience && frame.ui.go_to) draw_go_to(ui, frame.ui);
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+}
+
+}  // namespace livedeck::views

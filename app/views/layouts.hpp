@@ -1,0 +1,46 @@
+// The layouts, one file each: the audience slide (audience_view.cpp), a demo
+// slide's panes and controls (demo_view.cpp), the presenter console
+// (presenter_view.cpp) and the overview (overview_view.cpp). draw_window()
+// (layouts.cpp) picks one for a window from its role and the presenter's
+// screen state.
+#pragma once
+
+#include <optional>
+
+#include "deck/highlight.hpp"
+#include "runtime/trace.hpp"
+#include "views/view.hpp"
+
+namespace livedeck::views {
+
+// Draws a whole window (or headless target) into the current ImGui frame.
+void draw_window(const Frame& frame, Stage& stage, ImVec2 display, float pixel_scale, Intents& intents);
+// Pixels per canvas unit that the fonts of this window need.
+float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale);
+
+// A slide on a canvas `width` design units wide whose top-left is at `min`
+// of the `ui` canvas. With `intents` the slide is live (demo buttons); with
+// `presenter` the jump prompt may show on it.
+void draw_slide_canvas(const Canvas& ui, ImVec2 min, float width, const Frame& frame, int index, Stage& stage,
+                       Intents* intents);
+
+// A demo slide's demo at some time: everything its panes show.
+struct DemoFrame {
+    const demos::Demo* demo = nullptr;
+    const std::vector<deck::TokenLine>* tokens = nullptr;
+    const std::vector<demos::Event>* events = nullptr;  // nullptr: never run
+    demos::Fold* fold = nullptr;  // a cache to continue from (may be null)
+    double t = 0;                 // seconds into the run
+    bool waiting_for_step = false;
+};
+DemoFrame demo_frame(const show::DemoSlot& slot, double session_t);
+
+// The panes from `top` down to the canvas's bottom margin.
+void draw_demo(const Canvas& canvas, const DemoFrame& demo, float top, Intents* intents);
+
+void draw_presenter(const Canvas& ui, const Frame& frame, Stage& stage, Intents& intents);
+void draw_overview(const Canvas& ui, const Frame& frame, Stage& stage, Intents& intents);
+// The G prompt and its hits, over whatever the presenter sees.
+void draw_go_to(const Canvas& ui, const UiState& state);
+
+}  // namespace livedeck::views

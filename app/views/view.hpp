@@ -1,0 +1,70 @@
+// What every view is given: the frame to draw (the show, the presenter's
+// screen state and the time, all read-only), the render target's own fonts
+// and textures, and a list to put the commands of clicked buttons in. Views
+// read no clock and change nothing but caches; what they draw depends only on
+// the frame.
+#pragma once
+
+#include <imgui.h>
+
+#include <ctime>
+#include <memory>
+#include <vector>
+
+#include "render/fonts.hpp"
+#include "render/images.hpp"
+#include "show/presentation.hpp"
+#include "views/canvas.hpp"
+#include "views/controller.hpp"
+#include "views/theme.hpp"
+
+namespace livedeck::views {
+
+// Who looks at a window.
+enum class Role {
+    Audience,  // the room: the slide only (never notes, timer, paths, presenter controls)
+    Console,   // the presenter's own window: every layout
+    Single,    // one window for both: today's behaviour, Tab for the console
+};
+
+struct Frame {
+    const show::Presentation& show;
+    const UiState& ui;
+    double t = 0;          // session seconds to draw
+    std::time_t wall = 0;  // the wall clock the console shows (0: none)
+    Role role = Role::Single;
+};
+
+// Commands from buttons clicked while drawing; the caller applies them.
+struct Intents {
+    std::vector<show::Command> commands;
+    int open_slide = -1;  // a thumbnail was clicked
+};
+
+// One render target's own resources: fonts rasterized for its pixel scale and
+// the textures of the deck's images (GL objects belong to one context).
+class Stage {
+public:
+    Stage();
+    // Makes the fonts fit a canvas drawn at `raster` pixels per canvas unit.
+    // Call before ImGui::NewFrame(); rebuilds the atlas only when it changed.
+    void prepare_fonts(float raster);
+    const render::Fonts& fonts() const { return *fonts_; }
+    render::ImageCache& images() { return images_; }
+
+private:
+    std::unique_ptr<render::Fonts> fonts_;
+    render::ImageCache images_;
+};
+
+struct Letterbox {
+    ImVec2 origin;
+    float k;
+};
+// The 16:9 canvas fitted into a display, centred.
+Letterbox letterbox(ImVec2 display, const Theme& t);
+
+// "2.4 s"
+std::string seconds(double s);
+
+}  // namespace livedeck::views

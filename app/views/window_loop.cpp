@@ -1,0 +1,278 @@
+// Presenting: one window (the audience layout, Tab for the console) or two
+// (the audience's full screen on the projector, the console on the laptop).
+// This loop is the one place that reads the clock: it passes the session time
+// to every command and every frame.
+//
+// Index
+//   [SECTION] Options
+//   [SECTION] Deck watcher
+//   [SECTION] Windows and roles
+//   [SECTION] The loop
+#include <GLFW/glfw3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+#include "render/context.hpp"
+#include "views/app.hpp"
+#include "views/layouts.hpp"
+
+namespace livedeck::views {
+
+// [SECTION] Options ------------------------------------------------------------
+
+std::optional<Geometry> parse_geometry(const std::string& text) {
+    Geometry g;
+    char x = 0, plus1 = 0, plus2 = 0, extra = 0;
+    if (std::sscanf(text.c_str(), "%d%c%d%c%d%c%d%c", &g.width, &x, &g.height, &plus1, &g.x, &plus2, &g.y, &extra) != 7)
+        return std::nullopt;
+    if ((x != 'x' && x != 'X') || (plus1 != '+' && plus1 != '-') || (plus2 != '+' && plus2 != '-')) return std::nullopt;
+    if (plus1 == '-') g.x = -g.x;
+    if (plus2 == '-') g.y = -g.y;
+    if (g.width < 64 || g.height < 64 || g.width > 16384 || g.height > 16384) return std::nullopt;
+    if (std::abs(g.x) > 65536 || std::abs(g.y) > 65536) return std::nullopt;
+    return g;
+}
+
+std::optional<Layout> parse_layout(const std::string& name) {
+    if (name == "audience") return Layout::Audience;
+    if (name == "presenter") return Layout::Presenter;
+    if (name == "overview") return Layout::Overview;
+    return std::nullopt;
+}
+
+// [SECTION] Deck watcher ---------------------------------------------------------
+
+namespace {
+
+// Watches the deck file and wakes the window loop when it changes.
+class DeckWatcher {
+public:
+    explicit DeckWatcher(std::filesystem::path path)
+        : path_(std::move(path)), thread_([this](std::stop_token stop) { watch(stop); }) {}
+    bool take_changed() { return changed_.exchange(false); }
+
+private:
+    std::filesystem::file_time_type stamp() const {
+        std::error_code ec;
+        auto t = std::filesystem::last_write_time(path_, ec);
+        return ec ? std::filesystem::file_time_type{} : t;
+    }
+    void watch(std::stop_token stop) {
+        auto last = stamp();
+        std::mutex m;
+        std::condition_variable_any cv;
+        std::unique_lock lock(m);
+        while (!stop.stop_requested()) {
+            // Returns early when the watcher is stopped.
+            cv.wait_for(lock, stop, std::chrono::milliseconds(400), [] { return false; });
+            if (auto now = stamp(); now != last) {
+                last = now;
+                changed_ = true;
+                render::Window::wake();
+            }
+        }
+    }
+    std::filesystem::path path_;
+    std::atomic<bool> changed_{false};
+    std::jthread thread_;
+};
+
+// [SECTION] Windows and roles ------------------------------------------------------
+
+struct Screen {
+    Role role;
+    std::unique_ptr<render::Window> window;
+    std::unique_ptr<Stage> stage;
+    std::string title;
+    bool dirty = true;  // draw it on the next pass
+};
+
+std::string title_of(const show::Presentation& show, Role role) {
+    const std::string name = role == Role::Audience ? "livedeck audience" : "livedeck";
+    const deck::Slide* s = show.slide(show.current());
+    if (!s) return name + " - " + show.deck().path.string() + " (cannot be shown)";
+    std::string title = name + " - " + std::to_string(show.current() + 1) + "/" + std::to_string(show.slide_count());
+    if (!s->title.empty()) title += " - " + s->title;
+    return title;
+}
+
+std::string monitor_list(const std::vector<render::Monitor>& monitors) {
+    std::string out;
+    for (std::size_t i = 0; i < monitors.size(); ++i) {
+        const render::Monitor& m = monitors[i];
+        out += "  " + std::to_string(i) + ": " + m.name + " " + std::to_string(m.width) + "x" +
+               std::to_string(m.height) + "+" + std::to_string(m.x) + "+" + std::to_string(m.y) + "\n";
+    }
+    return out.empty() ? "  (none)\n" : out;
+}
+
+// Seconds until the console's clocks show something else: the timer's next
+// second while it runs, else the wall clock's next minute.
+double next_clock_change(const show::Presentation& show, double t, std::time_t wall) {
+    const show::Timer& timer = show.timer();
+    if (timer.started() && !timer.paused()) {
+        const double e = timer.elapsed(t);
+        return std::max(0.01, std::floor(e) + 1.0 - e);
+    }
+    return static_cast<double>(60 - wall % 60);
+}
+
+}  // namespace
+
+// [SECTION] The loop -------------------------------------------------------------
+
+int present(const AppOptions& options) {
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point origin = Clock::now();
+    auto now = [&] { return std::chrono::duration<double>(Clock::now() - origin).count(); };
+
+    // Which windows: two when asked for a place for the audience, or when
+    // there are two monitors; one otherwise.
+    bool two = false;
+    render::Placement audience_at, console_at;
+    if (!options.single_window && !options.browse) {
+        const std::vector<render::Monitor> monitors = render::Window::monitors();
+        if (options.audience_monitor && (*options.audience_monitor < 0 ||
+                                         *options.audience_monitor >= static_cast<int>(monitors.size()))) {
+            std::cerr << "livedeck: there is no monitor " << *options.audience_monitor << "; the monitors are:\n"
+                      << monitor_list(monitors);
+            return 2;
+        }
+        if (options.audience_geometry) {
+            const Geometry& g = *options.audience_geometry;
+            two = true;
+            audience_at = {g.width, g.height, g.x, g.y, false, std::nullopt};
+        } else if (options.audience_monitor || monitors.size() >= 2) {
+            const int index = options.audience_monitor.value_or(1);
+            two = true;
+            const render::Monitor& m = monitors[static_cast<std::size_t>(index)];
+            audience_at = {m.width, m.height, m.x, m.y, false, index};
+        }
+        if (two && !monitors.empty()) {
+            // The console on the first monitor that is not the audience's.
+            const int audience_index = audience_at.fullscreen.value_or(-1);
+            const render::Monitor& m = monitors[audience_index == 0 && monitors.size() > 1 ? 1 : 0];
+            console_at = {std::min(1280, m.width), std::min(720, m.height), m.x + 40, m.y + 40, true, std::nullopt};
+        }
+    }
+
+    show::Presentation show(options.show, now());
+    Controller controller(show, options.browse, two, options.layout);
+    std::size_t input_from = 0;  // the window the last key came from
+    std::vector<Screen> screens;
+    auto handlers = [&](std::size_t index) {
+        return render::InputHandlers{
+            [&, index](int key, int mods) {
+                input_from = index;
+                controller.key(key, mods, now());
+                for (Screen& s : screens) s.dirty = true;
+            },
+            [&, index](unsigned c) {
+                input_from = index;
+                controller.text(c, now());
+                for (Screen& s : screens) s.dirty = true;
+            }};
+    };
+    auto open = [&](Role role, const render::Placement& at) {
+        const std::size_t index = screens.size();
+        Screen s{role, nullptr, nullptr, title_of(show, role)};
+        s.window = std::make_unique<render::Window>(s.title, at, handlers(index));
+        s.stage = std::make_unique<Stage>();
+        screens.push_back(std::move(s));
+    };
+    if (two) {
+        open(Role::Console, console_at);
+        open(Role::Audience, audience_at);
+    } else {
+        open(Role::Single, render::Placement{});
+    }
+
+    DeckWatcher watcher(options.show.deck_path);
+    int settle = 2;  // ImGui settles hover state one frame after input
+    double wait = 0;
+    while (!controller.quit_requested()) {
+        const double waited_from = now();
+        render::Window::wait_events(wait);
+        const double t = now();
+        const std::time_t wall = std::time(nullptr);
+        // Woken by an event (input, a mouse move, the watcher), not by the
+        // end of the wait: every window may have changed.
+        if (wait < 0 || t - waited_from < wait * 0.9) {
+            for (Screen& s : screens) s.dirty = true;
+            settle = 2;
+        }
+
+        // A closed console (or single window) ends the show; a closed
+        // audience window leaves the console running.
+        bool end = false;
+        std::erase_if(screens, [&](Screen& s) {
+            if (!s.window->should_close()) return false;
+            if (s.role != Role::Audience) end = true;
+            s.window->activate();
+            return true;
+        });
+        if (end || screens.empty()) break;
+        if (input_from >= screens.size()) input_from = 0;
+
+        if (watcher.take_changed()) show.apply({show::CommandKind::Reload}, t);
+        if (render::Window::take_monitors_changed()) {
+            // A projector unplugged or plugged in: a window whose monitor went
+            // away leaves full screen; the talk goes on where it was.
+            const std::size_t count = render::Window::monitors().size();
+            for (Screen& s : screens)
+                if (s.window->fullscreen() && (count < 2 || s.window->monitor_index() < 0)) s.window->leave_fullscreen();
+        }
+        if (controller.take_fullscreen_toggle()) screens[input_from].window->toggle_fullscreen();
+        if (controller.take_leave_fullscreen()) screens[input_from].window->leave_fullscreen();
+
+        const bool moving = show.update() || show.animating() || settle > 0;
+        for (Screen& s : screens) {
+            // The console's clocks tick; the audience's screen moves only with the show.
+            if (!(moving || s.dirty || s.role != Role::Audience)) continue;
+            s.window->activate();
+            const float scale = s.window->content_scale();
+            const ImVec2 display(static_cast<float>(s.window->framebuffer_width()) / scale,
+                                 static_cast<float>(s.window->framebuffer_height()) / scale);
+            const Frame frame{show, controller.ui(), t, wall, s.role};
+            s.stage->prepare_fonts(raster_scale(frame, display, scale));
+            s.window->new_frame();
+            Intents intents;
+            draw_window(frame, *s.stage, ImGui::GetIO().DisplaySize, scale, intents);
+            s.window->render();
+            s.window->swap();
+            s.dirty = false;
+            for (const show::Command& c : intents.commands) controller.command(c, t);
+            if (intents.open_slide >= 0) controller.open_slide(intents.open_slide, t);
+            if (!intents.commands.empty() || intents.open_slide >= 0)
+                for (Screen& other : screens) other.dirty = true;
+            if (std::string title = title_of(show, s.role); title != s.title) s.window->set_title(s.title = title);
+        }
+        settle = std::max(0, settle - 1);
+
+        // How long nothing changes by itself: a frame while a demo runs or
+        // ImGui settles, the console's clocks, or until input.
+        const bool console_shown = two || controller.ui().layout == Layout::Presenter;
+        if (show.animating() || settle > 0 || std::any_of(screens.begin(), screens.end(), [](const Screen& s) { return s.dirty; }))
+            wait = 1.0 / 60.0;
+        else
+            wait = console_shown ? next_clock_change(show, t, wall) : -1;
+    }
+    // Windows go before the show: their GL contexts, then the demo runs.
+    while (!screens.empty()) {
+        screens.back().window->activate();
+        screens.pop_back();
+    }
+    return 0;
+}
+
+}  // namespace livedeck::views
