@@ -22,6 +22,7 @@ namespace livedeck::render {
 ImGuiGuard::ImGuiGuard() {
     IMGUI_CHECKVERSION();
     context_ = ImGui::CreateContext();
+    ImGui::SetCurrentContext(context_);  // CreateContext keeps an existing one current
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // no imgui.ini next to the user's deck
     io.LogFilename = nullptr;
@@ -32,6 +33,7 @@ ImGuiGuard::ImGuiGuard() {
 }
 
 ImGuiGuard::~ImGuiGuard() {
+    ImGui::SetCurrentContext(context_);
     ImGui_ImplOpenGL3_Shutdown();
     ImGui::DestroyContext(context_);
 }

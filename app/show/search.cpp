@@ -59,6 +59,12 @@ std::string slide_text(const deck::Slide& slide) {
     std::string out;
     append_blocks(slide.blocks, out);
     out += slide.notes;
+    if (slide.demo) {
+        // "threads-deadlock" is found by "deadlock" too.
+        std::string name = slide.demo->name;
+        std::replace(name.begin(), name.end(), '-', ' ');
+        out += "\n" + slide.demo->name + " " + name;
+    }
     return out;
 }
 

@@ -69,6 +69,37 @@ void draw_controls(const Canvas& canvas, const DemoFrame& demo, bool running, Im
 
 }  // namespace
 
+DemoState demo_state(const DemoFrame& demo) {
+    DemoState state;
+    if (!demo.events) return state;
+    state.ran = true;
+    const std::vector<demos::Event>& events = *demo.events;
+    const double now = demo.t;
+    // One pass up to `now`: how the run ended, if it did, and the source line
+    // of every actor's last event (the lines running now, while it runs).
+    std::map<int, int> last_line;
+    for (const demos::Event& e : events) {
+        if (e.t > now) break;
+        if (e.line > 0) last_line[e.actor] = e.line;
+        if (e.kind == demos::EventKind::Done) {
+            state.done = true;
+            state.done_at = e.t;
+            state.outcome = e.text;
+        }
+    }
+    if (!state.done)
+        for (const auto& [actor, line] : last_line) state.active_lines.push_back(line);
+    if (!state.done)
+        state.status = "running  " + seconds(now);
+    else if (state.outcome == "finished")
+        state.status = "finished in " + seconds(state.done_at);
+    else
+        state.status = state.outcome + " after " + seconds(state.done_at);
+    demos::Fold scratch;
+    state.lines = (demo.fold ? *demo.fold : scratch).at(events, now);
+    return state;
+}
+
 void draw_demo(const Canvas& canvas, const DemoFrame& demo, float top, Intents* intents) {
     const Theme& t = *canvas.theme;
     const float left = t.layout.margin_x;
@@ -77,55 +108,28 @@ void draw_demo(const Canvas& canvas, const DemoFrame& demo, float top, Intents* 
     const float gap = t.layout.pane_gap;
     const float split = left + (right - left) * 0.6f;  // source lines are longer than output lines
     const float controls_h = t.size.small * 2.6f;
-    static const std::vector<demos::Event> no_events;
-    const std::vector<demos::Event>& events = demo.events ? *demo.events : no_events;
-    const double now = demo.t;
-
-    // One pass up to `now`: how the run ended, if it did, and the source line
-    // of every actor's last event (the lines running now, while it runs).
-    bool done = false;
-    double done_at = 0;
-    std::string outcome;
-    std::map<int, int> last_line;
-    for (const demos::Event& e : events) {
-        if (e.t > now) break;
-        if (e.line > 0) last_line[e.actor] = e.line;
-        if (e.kind == demos::EventKind::Done) {
-            done = true;
-            done_at = e.t;
-            outcome = e.text;
-        }
-    }
-    std::vector<int> active;
-    if (!done)
-        for (const auto& [actor, line] : last_line) active.push_back(line);
+    const DemoState state = demo_state(demo);
 
     draw_code_pane(canvas, ImVec2(left, top), ImVec2(split - gap * 0.5f, bottom), std::string(demo.demo->file),
-                   *demo.tokens, active);
+                   *demo.tokens, state.active_lines);
 
     OutputPane pane;
     pane.title = "Output - " + std::string(demo.demo->name);
-    if (!demo.events) {
+    pane.status = state.status;
+    if (!state.ran) {
         pane.placeholder = "Press R or click Run to start the demo.";
-    } else if (!done) {
-        pane.status = "running  " + seconds(now);
+    } else if (!state.done) {
         pane.status_color = t.color.accent;
         pane.cursor = true;
-    } else if (outcome == "finished") {
-        pane.status = "finished in " + seconds(done_at);
-        pane.status_color = t.color.ok;
     } else {
-        pane.status = outcome + " after " + seconds(done_at);
-        pane.status_color = t.color.error;
+        pane.status_color = state.outcome == "finished" ? t.color.ok : t.color.error;
     }
     const ImVec2 out_min(split + gap * 0.5f, top);
     const ImVec2 out_max(right, bottom - controls_h - 16);
-    demos::Fold scratch;
-    demos::Fold& fold = demo.fold ? *demo.fold : scratch;
-    draw_output_pane(canvas, out_min, out_max, pane, fold.at(events, now));
+    draw_output_pane(canvas, out_min, out_max, pane, state.lines);
     if (intents)
-        draw_controls(canvas, demo, demo.events && !done, ImVec2(out_min.x, bottom - controls_h), ImVec2(right, bottom),
-                      *intents);
+        draw_controls(canvas, demo, state.ran && !state.done, ImVec2(out_min.x, bottom - controls_h),
+                      ImVec2(right, bottom), *intents);
 }
 
 }  // namespace livedeck::views

@@ -35,6 +35,19 @@ struct DemoFrame {
 };
 DemoFrame demo_frame(const show::DemoSlot& slot, double session_t);
 
+// What a demo's panes show at the frame's time, computed from the events
+// alone: the view draws this, tests check it.
+struct DemoState {
+    bool ran = false;      // a run exists (its events, maybe none yet)
+    bool done = false;     // its Done event is at or before t
+    double done_at = 0;
+    std::string outcome;   // "finished", "stopped", "failed", "deadlocked"
+    std::string status;    // "running  2.4 s", "finished in 6.3 s"
+    std::vector<int> active_lines;  // source lines running at t
+    std::vector<demos::OutputLine> lines;  // the output folded up to t
+};
+DemoState demo_state(const DemoFrame& demo);
+
 // The panes from `top` down to the canvas's bottom margin.
 void draw_demo(const Canvas& canvas, const DemoFrame& demo, float top, Intents* intents);
 

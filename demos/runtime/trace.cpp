@@ -23,7 +23,10 @@ std::string_view to_string(EventKind kind) {
 
 Trace::Trace() : start_(Clock::now()) {}
 
+Trace::Trace(std::function<double()> clock) : start_(Clock::now()), clock_(std::move(clock)) {}
+
 double Trace::now() const {
+    if (clock_) return clock_();
     return std::chrono::duration<double>(Clock::now() - start_).count();
 }
 
@@ -53,6 +56,16 @@ void Trace::record(EventKind kind, int actor, std::string text, int line) {
     {
         std::lock_guard lock(mutex_);
         events_.push_back(Event{now(), kind, actor, std::move(text), line});
+        if (kind == EventKind::Done) done_ = true;
+    }
+    changed_.notify_all();
+}
+
+void Trace::record_at(double t, EventKind kind, int actor, std::string text, int line) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!events_.empty()) t = std::max(t, events_.back().t);
+        events_.push_back(Event{t, kind, actor, std::move(text), line});
         if (kind == EventKind::Done) done_ = true;
     }
     changed_.notify_all();

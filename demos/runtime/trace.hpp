@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -42,8 +43,11 @@ struct Event {
 class Trace {
 public:
     Trace();
+    // A trace on another clock (seconds since the trace's start): a replay's
+    // virtual clock, or a test's clock that fails when anything reads it.
+    explicit Trace(std::function<double()> clock);
 
-    // Seconds since the trace was created.
+    // Seconds since the trace was created (or the given clock's reading).
     double now() const;
     Clock::time_point start() const { return start_; }
 
@@ -55,6 +59,10 @@ public:
     std::vector<std::string> actors() const;
 
     void record(EventKind kind, int actor, std::string text, int line = 0);
+    // Appends an event that happened at `t` (a recorded trace being
+    // replayed); reads no clock. Times never go back: an earlier t is taken
+    // as the last event's.
+    void record_at(double t, EventKind kind, int actor, std::string text, int line = 0);
 
     // A copy of every event so far.
     std::vector<Event> events() const;
@@ -71,6 +79,7 @@ public:
 
 private:
     Clock::time_point start_;
+    std::function<double()> clock_;  // empty: the steady clock since start_
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;
     std::vector<Event> events_;
