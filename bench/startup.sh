@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Wall time of `livedeck shot --slide 1` (start-up to the first rendered
-# slide, headless), best and median of 5.
+# Start-up to the first slide: the wall time of `livedeck shot --slide 1`
+# (headless), and of a window until its first frame is drawn (the title
+# names the slide only from then on), with the window's memory (PSS) once
+# idle. Best and median of 5. The window part needs a display (xvfb-run -a).
 # Usage: bench/startup.sh [build/livedeck] [DECK]
 set -euo pipefail
 livedeck=${1:-build/livedeck}
 deck=${2:-slides/talk.md}
+report() {  # label, then times
+  local label=$1
+  shift
+  printf '%s\n' "$@" | sort -n | awk -v l="$label" '{a[NR]=$1} END {printf "%s: best %.3f s, median %.3f s\n", l, a[1], a[int((NR+1)/2)]}'
+}
 times=()
 for _ in 1 2 3 4 5; do
   start=$(date +%s.%N)
@@ -12,4 +19,26 @@ for _ in 1 2 3 4 5; do
   end=$(date +%s.%N)
   times+=("$(echo "$end - $start" | bc)")
 done
-printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "shot --slide 1: best %.3f s, median %.3f s\n", a[1], a[3]}'
+report "shot --slide 1" "${times[@]}"
+
+[ -n "${DISPLAY:-}" ] || { echo "window: skipped (no DISPLAY; run under xvfb-run -a)"; exit 0; }
+for mode in ${MODES:-single two}; do
+  times=()
+  pss=()
+  for _ in 1 2 3 4 5; do
+    args=(--single-window)
+    [ $mode = two ] && args=(--audience-geometry 640x360+700+0)
+    start=$(date +%s.%N)
+    "$livedeck" "${args[@]}" "$deck" >/dev/null 2>&1 &
+    pid=$!
+    until xdotool search --name '^livedeck - 1/' >/dev/null 2>&1; do sleep 0.005; done
+    end=$(date +%s.%N)
+    times+=("$(echo "$end - $start" | bc)")
+    sleep 1.5
+    pss+=("$(awk '/^Pss:/ {print $2 / 1024}' /proc/$pid/smaps_rollup)")
+    kill $pid
+    wait $pid 2>/dev/null || true
+  done
+  report "window ($mode) to first frame" "${times[@]}"
+  printf '%s\n' "${pss[@]}" | sort -n | awk -v m=$mode '{a[NR]=$1} END {printf "window (%s) PSS once idle: median %.1f MB\n", m, a[int((NR+1)/2)]}'
+done

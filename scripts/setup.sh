@@ -11,7 +11,7 @@ packages=(
   # demos: HTTP client, event loop and HTTP server
   libcurl4-openssl-dev libboost-dev
   # deck: Markdown, images, fonts (highlighting is our own: app/deck/highlight.cpp)
-  libmd4c-dev libstb-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core fonts-dejavu-extra
+  libmd4c-dev libstb-dev libpng-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core fonts-dejavu-extra
   fonts-jetbrains-mono
   # command line, JSON
   libcli11-dev nlohmann-json3-dev

@@ -59,14 +59,15 @@ Image read_pixels(int width, int height) {
 
 namespace {
 std::atomic<bool> monitors_changed{false};
+std::string glfw_error;  // GLFW's last complaint, for the messages that follow it
 }
 
 struct Window::Glfw {
     Glfw() {
-        glfwSetErrorCallback([](int, const char*) {});
+        glfwSetErrorCallback([](int, const char* description) { glfw_error = description ? description : ""; });
         if (!glfwInit())
-            throw std::runtime_error("cannot open a window: no display (is DISPLAY set? "
-                                     "`livedeck shot` renders without one)");
+            throw std::runtime_error("cannot open a window: " + glfw_error +
+                                     " (is DISPLAY set? `livedeck shot` renders without one)");
         glfwSetMonitorCallback([](GLFWmonitor*, int) {
             monitors_changed = true;
         });
@@ -97,6 +98,8 @@ struct ImGuiOf {
 };
 
 }  // namespace
+
+std::shared_ptr<void> Window::library() { return Glfw::get(); }
 
 std::vector<Monitor> Window::monitors() {
     auto glfw = Glfw::get();
@@ -131,7 +134,7 @@ Window::Window(const std::string& title, const Placement& placement, InputHandle
     // GLFW 3.3 places a window after it exists: create it hidden, move it, show it.
     if (placement.x && placement.y) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
     window_ = glfwCreateWindow(placement.width, placement.height, title.c_str(), nullptr, nullptr);
-    if (!window_) throw std::runtime_error("cannot create a window with OpenGL 3.3");
+    if (!window_) throw std::runtime_error("cannot create a window with OpenGL 3.3: " + glfw_error);
     if (placement.x && placement.y) {
         glfwSetWindowPos(window_, *placement.x, *placement.y);
         glfwShowWindow(window_);

@@ -76,8 +76,9 @@ public:
     Window(const Window&) = delete;
     Window& operator=(const Window&) = delete;
 
-    // The monitors connected now (the primary first). Needs a window open
-    // or opening (GLFW initialised).
+    // GLFW, initialised while the returned handle (or any window) lives.
+    static std::shared_ptr<void> library();
+    // The monitors connected now (the primary first).
     static std::vector<Monitor> monitors();
     // True once since the last call if a monitor was connected or removed.
     static bool take_monitors_changed();
@@ -148,7 +149,11 @@ private:
     std::unique_ptr<ImGuiGuard> imgui_;
 };
 
-// Writes a PNG; returns false with `error` set on failure.
+// Encodes a PNG into `out`; returns false with `error` set on failure.
+bool encode_png(const Image& image, std::vector<std::uint8_t>& out, std::string& error);
+// Writes a PNG; returns false with `error` set on failure (a full disk too).
 bool write_png(const std::string& path, const Image& image, std::string& error);
+// Writes bytes to a file, every step checked (open, write, flush, close).
+bool write_file(const std::string& path, const std::vector<std::uint8_t>& bytes, std::string& error);
 
 }  // namespace livedeck::render

@@ -95,10 +95,8 @@ void draw_slide_canvas(const Canvas& ui, ImVec2 min, float width, const Frame& f
     Canvas canvas = ui;
     canvas.origin = ui.screen(min);
     canvas.k = ui.k * width / t.canvas_width;
-    canvas.draw->AddRectFilledMultiColor(canvas.screen(ImVec2(0, 0)),
-                                         canvas.screen(ImVec2(t.canvas_width, t.canvas_height)),
-                                         t.color.background, t.color.background, t.color.background_edge,
-                                         t.color.background_edge);
+    canvas.gradient(ImVec2(0, 0), ImVec2(t.canvas_width, t.canvas_height), t.color.background,
+                    t.color.background_edge);
     canvas.clip(ImVec2(0, 0), ImVec2(t.canvas_width, t.canvas_height));
     if (frame.show.slide(index))
         draw_slide(canvas, frame, index, stage, intents);

@@ -14,7 +14,7 @@ ImVec2 draw_pane_frame(const Canvas& canvas, ImVec2 min, ImVec2 max, std::string
     const Theme& t = *canvas.theme;
     const float header = pane_header_height(t);
     const float r = t.layout.radius;
-    canvas.rect(min, max, t.color.code_bg, r);
+    canvas.fill(min, max, t.color.code_bg, r);
     canvas.frame(min, max, t.color.pane_border, r, 2);
     canvas.line(ImVec2(min.x, min.y + header), ImVec2(max.x, min.y + header), t.color.pane_border, 2);
     const float text_y = min.y + (header - t.size.small) * 0.5f;

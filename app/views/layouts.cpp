@@ -57,12 +57,13 @@ void draw_window(const Frame& frame, Stage& stage, ImVec2 display, float pixel_s
     // The whole display as a 1920x1080 design space, for the layouts' own
     // furniture (labels, notes, timer, thumbnails).
     const Letterbox screen = letterbox(display, t);
-    const Canvas ui{ImGui::GetWindowDrawList(), screen.origin, screen.k, &stage.fonts(), &t};
+    stage.fills().begin_frame();
+    const Canvas ui{ImGui::GetWindowDrawList(), screen.origin, screen.k, &stage.fonts(), &t, &stage.fills()};
     const bool blank = frame.role == Role::Audience || (frame.role == Role::Single && frame.ui.layout == Layout::Audience);
     if (blank && frame.show.screen() != show::Screen::Slide) {
         // Blacked or whited out: nothing but the colour, to the edges.
-        ImGui::GetWindowDrawList()->AddRectFilled(
-            ImVec2(0, 0), display, frame.show.screen() == show::Screen::White ? IM_COL32_WHITE : IM_COL32_BLACK);
+        stage.fills().rect(ImGui::GetWindowDrawList(), ImVec2(0, 0), display,
+                           frame.show.screen() == show::Screen::White ? IM_COL32_WHITE : IM_COL32_BLACK);
     } else {
         switch (layout_of(frame)) {
         case Layout::Audience:

@@ -122,7 +122,7 @@ float draw_code_block(const Canvas& canvas, const std::string& code, const std::
     const std::vector<deck::TokenLine> lines = deck::highlight(code, lang);
     const float height = static_cast<float>(std::max<std::size_t>(lines.size(), 1)) * line_h + 2 * pad;
     if (!draw) return height;
-    canvas.rect(pos, ImVec2(pos.x + width, pos.y + height), t.color.code_bg, t.layout.radius);
+    canvas.fill(pos, ImVec2(pos.x + width, pos.y + height), t.color.code_bg, t.layout.radius);
     canvas.clip(pos, ImVec2(pos.x + width - pad * 0.5f, pos.y + height));
     float y = pos.y + pad;
     for (const deck::TokenLine& tokens : lines) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "render/fills.hpp"
 #include "render/fonts.hpp"
 #include "render/images.hpp"
 #include "show/presentation.hpp"
@@ -51,10 +52,12 @@ public:
     void prepare_fonts(float raster);
     const render::Fonts& fonts() const { return *fonts_; }
     render::ImageCache& images() { return images_; }
+    render::Fills& fills() { return fills_; }
 
 private:
     std::unique_ptr<render::Fonts> fonts_;
     render::ImageCache images_;
+    render::Fills fills_;
 };
 
 struct Letterbox {

@@ -138,6 +138,7 @@ int present(const AppOptions& options) {
 
     // Which windows: two when asked for a place for the audience, or when
     // there are two monitors; one otherwise.
+    const std::shared_ptr<void> glfw = render::Window::library();
     bool two = false;
     render::Placement audience_at, console_at;
     if (!options.single_window && !options.browse) {
@@ -185,7 +186,8 @@ int present(const AppOptions& options) {
     };
     auto open = [&](Role role, const render::Placement& at) {
         const std::size_t index = screens.size();
-        Screen s{role, nullptr, nullptr, title_of(show, role)};
+        // The full title comes with the first frame drawn (bench/startup.sh waits for it).
+        Screen s{role, nullptr, nullptr, role == Role::Audience ? "livedeck audience" : "livedeck"};
         s.window = std::make_unique<render::Window>(s.title, at, handlers(index));
         s.stage = std::make_unique<Stage>();
         screens.push_back(std::move(s));
