@@ -30,6 +30,11 @@ ImGuiGuard::ImGuiGuard() {
         ImGui::DestroyContext(context_);
         throw std::runtime_error("cannot initialise ImGui's OpenGL 3 renderer");
     }
+    // Make the backend's shaders now, so that it never makes a font texture of
+    // its own later: render::Fonts uploads the atlas itself (one byte a texel).
+    ImGui_ImplOpenGL3_CreateDeviceObjects();
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    io.Fonts->Clear();
 }
 
 ImGuiGuard::~ImGuiGuard() {

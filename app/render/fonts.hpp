@@ -6,6 +6,7 @@
 #include <array>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 struct ImFont;
@@ -26,6 +27,9 @@ public:
     // "DejaVu Sans" and "JetBrains Mono"). Throws std::runtime_error when
     // fontconfig finds nothing usable.
     Fonts(const std::string& sans_family, const std::string& mono_family);
+    ~Fonts();  // with its GL context current: deletes the atlas texture
+    Fonts(const Fonts&) = delete;
+    Fonts& operator=(const Fonts&) = delete;
 
     // Rebuilds ImGui's font atlas: every request rasterized at
     // `scale` physical pixels per logical pixel. Call between frames, with
@@ -33,6 +37,8 @@ public:
     void build(std::span<const FontRequest> requests, float scale);
 
     float scale() const { return scale_; }
+    // The atlas texture's size in texels (one byte each).
+    std::pair<int, int> texture_size() const { return texture_size_; }
     // The font of that face rasterized nearest to `size` (logical pixels).
     // Draw it at size * canvas scale.
     ImFont* get(Face face, float size) const;
@@ -46,8 +52,12 @@ private:
         ImFont* font;
     };
     std::array<std::string, face_count> files_;
+    void release_texture();
+
     std::vector<Entry> entries_;
     float scale_ = 0;
+    unsigned texture_ = 0;
+    std::pair<int, int> texture_size_{0, 0};
 };
 
 // The file fontconfig picks for a pattern such as "DejaVu Sans:bold".

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <malloc.h>
 
 namespace livedeck::views {
 
@@ -15,6 +16,9 @@ void Stage::prepare_fonts(float raster) {
     if (raster <= 0) return;
     if (fonts_->scale() > 0 && std::abs(raster - fonts_->scale()) / fonts_->scale() < 0.01f) return;
     fonts_->build(theme().font_requests(), raster);
+    // Rasterizing leaves megabytes of FreeType's and the atlas builder's
+    // scratch freed but held by malloc: give them back.
+    malloc_trim(0);
 }
 
 Letterbox letterbox(ImVec2 display, const Theme& t) {
