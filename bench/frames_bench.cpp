@@ -69,10 +69,10 @@ int main(int argc, char** argv) {
             const views::Frame frame{show, ui, now(), 0, views::Role::Single};
             stage.prepare_fonts(views::raster_scale(frame, display, 1.0f));
             const Clock::time_point start = Clock::now();
-            gl.new_frame(1.0f / 60);
+            gl.new_frame();
             views::Intents ignored;
             views::draw_window(frame, stage, display, 1.0f, ignored);
-            ImGui::Render();
+            ImGui::Render();  // the draw lists, timed apart (render() collects them again, cheaply)
             const double build = ms_since(start);
             gl.render();
             glFinish();
@@ -95,6 +95,13 @@ int main(int argc, char** argv) {
         if (s.demo && demo_slide < 0 && s.demo->name == "sequential") demo_slide = i;
         if (!s.demo && s.blocks.size() == 1 && s.blocks[0].kind == deck::BlockKind::Heading && heading_slide == 0)
             heading_slide = i;
+    }
+    {
+        views::UiState ui;
+        const views::Frame frame{show, ui, 0, 0, views::Role::Single};
+        stage.prepare_fonts(views::raster_scale(frame, display, 1.0f));
+        const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+        std::fprintf(stderr, "font atlas: %dx%d, %d fonts\n", atlas->TexWidth, atlas->TexHeight, atlas->Fonts.Size);
     }
     measure("slide", heading_slide, views::Layout::Audience, false);
     if (demo_slide >= 0) measure("demo", demo_slide, views::Layout::Audience, true);

@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# CPU used by an idle presentation window over 10 s (under Xvfb).
-# Usage: xvfb-run -a bench/idle_cpu.sh [build/livedeck] [DECK]
+# CPU used by an idle presentation over 10 s (under Xvfb): one window, then two
+# (the audience window placed with --audience-geometry), and two once the
+# timer runs (the console redraws its clocks once a second, nothing else).
+# Usage: xvfb-run -a -s "-screen 0 3840x1080x24" bench/idle_cpu.sh [build/livedeck] [DECK]
 set -euo pipefail
 livedeck=${1:-build/livedeck}
 deck=${2:-slides/talk.md}
-"$livedeck" "$deck" >/dev/null 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-xdotool search --sync --onlyvisible --name '^livedeck' >/dev/null
-sleep 2  # let start-up finish before measuring
-ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)
-before=$(ticks)
-sleep 10
-after=$(ticks)
-echo "idle window: $(( after - before )) ticks of CPU in 10 s = $(echo "scale=2; ($after - $before) * 100 / $hz / 10" | bc) % of one core"
+measure() {  # label, keys to press first, then livedeck's arguments
+  local label=$1 keys=$2
+  shift 2
+  "$livedeck" "$@" "$deck" >/dev/null 2>&1 &
+  local pid=$!
+  local wid
+  wid=$(xdotool search --sync --onlyvisible --name '^livedeck - ' | head -n 1)
+  [ -n "$keys" ] && xdotool key --window "$wid" $keys
+  sleep 2  # let start-up finish before measuring
+  local before after
+  before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  sleep 10
+  after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+  kill $pid
+  wait $pid 2>/dev/null || true
+  echo "$label: $((after - before)) ticks of CPU in 10 s = $(echo "scale=2; ($after - $before) * 100 / $hz / 10" | bc) % of one core"
+}
+measure "idle, one window" "" --single-window
+measure "idle, two windows" "" --audience-geometry 1280x720+1920+0
+measure "idle, two windows, timer running" "Right" --audience-geometry 1280x720+1920+0

@@ -22,6 +22,8 @@ done
 report "shot --slide 1" "${times[@]}"
 
 [ -n "${DISPLAY:-}" ] || { echo "window: skipped (no DISPLAY; run under xvfb-run -a)"; exit 0; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 for mode in ${MODES:-single two}; do
   times=()
   pss=()
@@ -29,15 +31,21 @@ for mode in ${MODES:-single two}; do
     args=(--single-window)
     [ $mode = two ] && args=(--audience-geometry 640x360+700+0)
     start=$(date +%s.%N)
-    "$livedeck" "${args[@]}" "$deck" >/dev/null 2>&1 &
+    "$livedeck" "${args[@]}" "$deck" >"$work/log" 2>&1 &
     pid=$!
-    until xdotool search --name '^livedeck - 1/' >/dev/null 2>&1; do sleep 0.005; done
+    # (Polling much faster than this makes Xvfb refuse new clients now and then.)
+    deadline=$((SECONDS + 20))
+    until xdotool search --name '^livedeck - 1/' >/dev/null 2>"$work/xdotool.err"; do
+      sleep 0.02
+      [ $SECONDS -lt $deadline ] || { echo "no first frame in 20 s: $(cat "$work/xdotool.err" "$work/log")"; exit 1; }
+    done
     end=$(date +%s.%N)
     times+=("$(echo "$end - $start" | bc)")
     sleep 1.5
     pss+=("$(awk '/^Pss:/ {print $2 / 1024}' /proc/$pid/smaps_rollup)")
     kill $pid
     wait $pid 2>/dev/null || true
+    sleep 0.5  # Xvfb refuses new clients now and then when they come too quickly
   done
   report "window ($mode) to first frame" "${times[@]}"
   printf '%s\n' "${pss[@]}" | sort -n | awk -v m=$mode '{a[NR]=$1} END {printf "window (%s) PSS once idle: median %.1f MB\n", m, a[int((NR+1)/2)]}'

@@ -94,7 +94,7 @@ TEST(Views, DrawingARecordedTraceAtNineSecondsDoesNotWaitForIt) {
     std::map<double, long> output_ink;
     const auto started = std::chrono::steady_clock::now();
     for (double t : {1.0, 3.0, 9.0}) {
-        gl.new_frame(1.0f / 60);
+        gl.new_frame();
         const views::Canvas canvas{ImGui::GetBackgroundDrawList(), ImVec2(0, 0), static_cast<float>(w) / 1920.0f,
                                    &stage.fonts(), &views::theme()};
         views::draw_demo(canvas, {demo, &tokens, &events, &fold, t, false}, 200, nullptr);

@@ -279,6 +279,11 @@ float Window::content_scale() const {
     return ww > 0 ? static_cast<float>(fw) / static_cast<float>(ww) : 1.0f;
 }
 
+ImVec2 Window::display() const {
+    const float scale = content_scale();
+    return ImVec2(static_cast<float>(framebuffer_width()) / scale, static_cast<float>(framebuffer_height()) / scale);
+}
+
 void Window::new_frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
@@ -391,9 +396,14 @@ std::string Headless::renderer() const {
     return name ? name : "unknown";
 }
 
-void Headless::new_frame(float dt) {
+void Headless::activate() {
+    eglMakeCurrent(egl_->display, EGL_NO_SURFACE, EGL_NO_SURFACE, egl_->context);
+    ImGui::SetCurrentContext(imgui_->context());
+}
+
+void Headless::new_frame() {
     ImGuiIO& io = ImGui::GetIO();
-    io.DeltaTime = dt > 0 ? dt : 1.0f / 60.0f;
+    io.DeltaTime = 1.0f / 60.0f;  // nothing here animates with ImGui's own clock
     io.DisplaySize = ImVec2(static_cast<float>(width_), static_cast<float>(height_));
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();

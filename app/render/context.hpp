@@ -7,6 +7,8 @@
 // reverse order.
 #pragma once
 
+#include <imgui.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,6 +46,22 @@ private:
 // Reads the pixels of the currently bound read framebuffer.
 Image read_pixels(int width, int height);
 
+// Something to draw a frame into: a window, or an offscreen framebuffer of
+// any size. Views do not care which; the window loop, `shot` and the
+// benchmarks drive them all the same way.
+class Target {
+public:
+    virtual ~Target() = default;
+    // Makes its GL and ImGui contexts current.
+    virtual void activate() = 0;
+    // Its size in ImGui's display units, and physical pixels per unit.
+    virtual ImVec2 display() const = 0;
+    virtual float pixel_scale() const = 0;
+    virtual void new_frame() = 0;  // backend new-frame calls + ImGui::NewFrame()
+    virtual void render() = 0;     // ImGui::Render() + draw into its framebuffer
+    virtual Image read_back() const = 0;
+};
+
 // Input the window reports, in the order it happened.
 struct InputHandlers {
     std::function<void(int key, int mods)> key;    // GLFW key code, on press and repeat
@@ -68,7 +86,7 @@ struct Placement {
 // Several may be open at once: activate() makes one current (its GL and its
 // ImGui context) before drawing into it; input goes to the window it
 // happened in whichever is current.
-class Window {
+class Window : public Target {
 public:
     // `handlers` receive keys before ImGui sees them.
     Window(const std::string& title, const Placement& placement, InputHandlers handlers);
@@ -83,7 +101,7 @@ public:
     // True once since the last call if a monitor was connected or removed.
     static bool take_monitors_changed();
 
-    void activate();
+    void activate() override;
     bool should_close() const;
     void request_close();
     void set_title(const std::string& title);
@@ -107,9 +125,11 @@ public:
     // Physical pixels per window unit (2 on a HiDPI screen).
     float content_scale() const;
 
-    void new_frame();  // backend new-frame calls + ImGui::NewFrame()
-    void render();     // ImGui::Render() + draw into the back buffer
-    Image read_back() const;  // the back buffer: call after render(), before swap()
+    ImVec2 display() const override;
+    float pixel_scale() const override { return content_scale(); }
+    void new_frame() override;
+    void render() override;
+    Image read_back() const override;  // the back buffer: call after render(), before swap()
     void swap();
 
 private:
@@ -125,7 +145,7 @@ private:
 // A surfaceless EGL context (Mesa's EGL_PLATFORM_SURFACELESS_MESA, or an
 // NVIDIA device through EGL_PLATFORM_DEVICE_EXT) with ImGui drawing into an
 // offscreen framebuffer of a fixed size.
-class Headless {
+class Headless : public Target {
 public:
     Headless(int width, int height);
     ~Headless();
@@ -136,10 +156,12 @@ public:
     int height() const { return height_; }
     std::string renderer() const;  // GL_RENDERER, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
 
-    // dt: seconds since the previous frame (ImGui's DeltaTime).
-    void new_frame(float dt);
-    void render();
-    Image read_back() const;
+    void activate() override;
+    ImVec2 display() const override { return ImVec2(static_cast<float>(width_), static_cast<float>(height_)); }
+    float pixel_scale() const override { return 1.0f; }
+    void new_frame() override;
+    void render() override;
+    Image read_back() const override;
 
 private:
     struct Egl;

@@ -7,6 +7,8 @@
 #include <backends/imgui_impl_opengl3.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <cstdint>
 #include <cmath>
 #include <memory>
@@ -82,14 +84,25 @@ void Fonts::build(std::span<const FontRequest> requests, float scale) {
     atlas->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     atlas->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
     entries_.clear();
+    // Each face's file is read once, however many sizes use it, and is not
+    // the atlas's to keep: it goes when the build is done.
+    std::array<std::vector<char>, face_count> bytes;
     for (const FontRequest& request : requests) {
+        std::vector<char>& data = bytes[static_cast<std::size_t>(request.face)];
+        if (data.empty()) {
+            std::ifstream in(file(request.face), std::ios::binary);
+            data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            if (!in.good() && !in.eof()) data.clear();
+            if (data.empty()) throw std::runtime_error("cannot read font " + file(request.face));
+        }
         ImFontConfig config;
         config.OversampleH = 1;
         config.OversampleV = 1;
         config.PixelSnapH = true;
+        config.FontDataOwnedByAtlas = false;
         const float pixels = std::max(4.0f, std::round(request.size * scale));
-        ImFont* font = atlas->AddFontFromFileTTF(file(request.face).c_str(), pixels, &config,
-                                                 glyph_ranges);
+        ImFont* font = atlas->AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), pixels, &config,
+                                                   glyph_ranges);
         if (!font) throw std::runtime_error("cannot load font " + file(request.face));
         entries_.push_back({request.face, request.size, font});
     }

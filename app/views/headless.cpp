@@ -55,17 +55,9 @@ int shot(const ShotOptions& options) {
     }
     UiState ui;
     ui.layout = options.app.layout;
-    const Frame frame{show, ui, t, 0, Role::Single};
-    const ImVec2 display(static_cast<float>(options.width), static_cast<float>(options.height));
     Stage stage;
-    stage.prepare_fonts(raster_scale(frame, display, 1.0f));
     // Two frames: ImGui lays out widgets on the first.
-    for (int pass = 0; pass < 2; ++pass) {
-        gl.new_frame(1.0f / 60.0f);
-        Intents ignored;
-        draw_window(frame, stage, display, 1.0f, ignored);
-        gl.render();
-    }
+    for (int pass = 0; pass < 2; ++pass) draw_frame(gl, stage, Frame{show, ui, t, 0, Role::Single});
     std::string error;
     if (!render::write_png(options.output, gl.read_back(), error)) {
         std::cerr << "livedeck shot: " << error << "\n";

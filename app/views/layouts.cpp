@@ -47,6 +47,17 @@ float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale) {
     return letterbox(ImVec2(display.x * part, display.y * part), t).k * pixel_scale;
 }
 
+Intents draw_frame(render::Target& target, Stage& stage, const Frame& frame) {
+    target.activate();
+    const float scale = target.pixel_scale();
+    stage.prepare_fonts(raster_scale(frame, target.display(), scale));
+    target.new_frame();
+    Intents intents;
+    draw_window(frame, stage, ImGui::GetIO().DisplaySize, scale, intents);
+    target.render();
+    return intents;
+}
+
 void draw_window(const Frame& frame, Stage& stage, ImVec2 display, float pixel_scale, Intents& intents) {
     const Theme& t = theme();
     ImGui::SetNextWindowPos(ImVec2(0, 0));

@@ -8,10 +8,15 @@
 #include <optional>
 
 #include "deck/highlight.hpp"
+#include "render/context.hpp"
 #include "runtime/trace.hpp"
 #include "views/view.hpp"
 
 namespace livedeck::views {
+
+// One frame into a target: its fonts fitted, drawn, rendered (not swapped).
+// Returns the commands of buttons clicked in it.
+Intents draw_frame(render::Target& target, Stage& stage, const Frame& frame);
 
 // Draws a whole window (or headless target) into the current ImGui frame.
 void draw_window(const Frame& frame, Stage& stage, ImVec2 display, float pixel_scale, Intents& intents);

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <malloc.h>
 #include <mutex>
 #include <stop_token>
 #include <thread>
@@ -201,6 +202,7 @@ int present(const AppOptions& options) {
 
     DeckWatcher watcher(options.show.deck_path);
     int settle = 2;  // ImGui settles hover state one frame after input
+    int passes = 0;
     double wait = 0;
     while (!controller.quit_requested()) {
         const double waited_from = now();
@@ -241,16 +243,7 @@ int present(const AppOptions& options) {
         for (Screen& s : screens) {
             // The console's clocks tick; the audience's screen moves only with the show.
             if (!(moving || s.dirty || s.role != Role::Audience)) continue;
-            s.window->activate();
-            const float scale = s.window->content_scale();
-            const ImVec2 display(static_cast<float>(s.window->framebuffer_width()) / scale,
-                                 static_cast<float>(s.window->framebuffer_height()) / scale);
-            const Frame frame{show, controller.ui(), t, wall, s.role};
-            s.stage->prepare_fonts(raster_scale(frame, display, scale));
-            s.window->new_frame();
-            Intents intents;
-            draw_window(frame, *s.stage, ImGui::GetIO().DisplaySize, scale, intents);
-            s.window->render();
+            const Intents intents = draw_frame(*s.window, *s.stage, Frame{show, controller.ui(), t, wall, s.role});
             s.window->swap();
             s.dirty = false;
             for (const show::Command& c : intents.commands) controller.command(c, t);
@@ -260,6 +253,7 @@ int present(const AppOptions& options) {
             if (std::string title = title_of(show, s.role); title != s.title) s.window->set_title(s.title = title);
         }
         settle = std::max(0, settle - 1);
+        if (++passes == 3) malloc_trim(0);  // start-up's scratch (shader compiles, font builds) back to the system
 
         // How long nothing changes by itself: a frame while a demo runs or
         // ImGui settles, the console's clocks, or until input.
