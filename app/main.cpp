@@ -13,6 +13,7 @@
 #include "farm/farm.hpp"
 #include "registry.hpp"
 #include "terminal.hpp"
+#include "export/export.hpp"
 #include "views/app.hpp"
 
 namespace {
@@ -87,6 +88,13 @@ int main(int argc, char** argv) {
                                            "Open the audience window exactly at WxH+X+Y (e.g. 1920x1080+1920+0), "
                                            "also when the system reports one monitor");
     cli.add_flag("--single-window", single_window, "One window for both: Tab shows the presenter console");
+    std::string record_dir, mic_source;
+    auto* record_option = cli.add_option("--record", record_dir,
+                                         "Record the session into DIR from the start (Ctrl+R starts and stops "
+                                         "recordings into recordings/<date-time>/ beside the deck)");
+    auto* mic_option = cli.add_option("--mic", mic_source,
+                                      "Record the microphone too: a PulseAudio source (default: the system's)")
+                           ->expected(0, 1);
     cli.footer(
         "Keys while presenting (in either window):\n"
         "  Right Down Space PgDn N   next slide         Left Up PgUp P   previous slide\n"
@@ -96,6 +104,7 @@ int main(int argc, char** argv) {
         "  T                         pause / resume the timer (it starts with the first slide change)\n"
         "  Shift+T                   reset the timer\n"
         "  R / Shift+R / S / Enter   run (restart) / restart / stop / step the slide's demo\n"
+        "  Ctrl+R / M                start or stop recording / a chapter marker\n"
         "  Tab                       presenter console (one window)   O  overview   F  full screen\n"
         "  Ctrl+Q                    quit");
 
@@ -140,6 +149,28 @@ int main(int argc, char** argv) {
     shot_cmd->add_option("--size", size, "Image size WxH (default 1920x1080)");
     shot_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
     add_farm_options(shot_cmd);
+
+    // export
+    auto* export_cmd = cli.add_subcommand(
+        "export", "Render a recorded session (--session DIR) or a walk-through of the deck into OUT.mp4/.mkv/.webm, "
+                  "OUT.pdf, or a directory of PNGs (--png); no display needed");
+    exporting::ExportOptions export_options;
+    std::string export_out, session_dir, export_size = "1920x1080";
+    export_cmd->add_option("out", export_out, "The file (.mp4, .mkv, .webm, .pdf) or directory (--png) to write")
+        ->required();
+    auto* session_option = export_cmd->add_option("--session", session_dir, "A recording directory (livedeck --record DIR)");
+    export_cmd->add_option("--size", export_size, "Frame size WxH (default 1920x1080; up to 8192x8192)");
+    export_cmd->add_option("--fps", export_options.fps, "Frames a second (default 30)")->check(CLI::Range(1, 120));
+    export_cmd->add_option("--slide-seconds", export_options.slide_seconds,
+                           "Walk-through: seconds each slide shows (default 5)")
+        ->check(CLI::Range(0.5, 3600.0));
+    bool no_run = false;
+    export_cmd->add_flag("--no-run", no_run, "PDF: do not run the demos first");
+    export_cmd->add_flag("--notes", export_options.notes, "PDF: add the speaker notes under each slide");
+    export_cmd->add_flag("--png", export_options.png, "Write every slide as a numbered PNG into the directory OUT");
+    export_cmd->add_flag("--quiet", export_options.quiet, "No progress bar");
+    export_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+    add_farm_options(export_cmd);
 
     // check
     auto* check_cmd = cli.add_subcommand("check", "Validate a deck: file:line errors, exit 1 on error");
@@ -220,6 +251,19 @@ int main(int argc, char** argv) {
             return views::shot(shot);
         }
         if (*check_cmd) return show::check(app_options(false).show.deck_path);
+        if (*export_cmd) {
+            export_options.output = export_out;
+            export_options.show = app_options(false).show;
+            export_options.run_demos = !no_run;
+            if (session_option->count() > 0) export_options.session = session_dir;
+            if (!parse_size(export_size, export_options.width, export_options.height)) {
+                std::cerr << "livedeck export: --size must be WxH with each side from 64 to 8192, e.g. 1920x1080\n";
+                return 2;
+            }
+            std::signal(SIGINT, on_signal);
+            std::signal(SIGTERM, on_signal);
+            return exporting::run(export_options, interrupted);
+        }
         views::AppOptions present = app_options(browse->parsed());
         if (monitor_option->count() > 0) present.audience_monitor = audience_monitor;
         if (geometry_option->count() > 0) {
@@ -230,6 +274,8 @@ int main(int argc, char** argv) {
             }
         }
         present.single_window = single_window;
+        if (record_option->count() > 0) present.record = record_dir;
+        if (mic_option->count() > 0) present.mic = mic_source;
         return views::present(present);
     } catch (const std::exception& e) {
         std::cerr << "livedeck: " << e.what() << "\n";

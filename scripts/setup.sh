@@ -15,10 +15,12 @@ packages=(
   fonts-jetbrains-mono
   # command line, JSON
   libcli11-dev nlohmann-json3-dev
-  # video
+  # recording and export: video (libav*), PDF (cairo), microphone (libpulse)
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libcairo2-dev libpulse-dev
   ffmpeg
   # tests and benchmarks
   libgtest-dev libbenchmark-dev xvfb xauth xdotool tesseract-ocr tesseract-ocr-eng
+  pulseaudio pulseaudio-utils poppler-utils
   # benchmark scripts
   time bc curl
 )

@@ -101,7 +101,7 @@ void Presentation::apply(const Command& command, double t) {
         if (command.slide >= 0 && command.slide < slide_count()) go(command.slide, t);
         break;
     case CommandKind::Run:
-        if (const DemoSlot* s = demo(current_); s && s->run) restart(t);
+        if (const DemoSlot* s = demo(current_); s && s->ran) restart(t);
         else run(t);
         break;
     case CommandKind::Stop: stop(t); break;
@@ -217,13 +217,17 @@ void Presentation::run(double t) {
     s->seen = 0;
     s->fold.reset();
     s->started = t;
+    s->ran = true;
+    std::map<std::string, std::string> given = slide(current_)->demo->params;
+    if (params.delay && !given.count("delay")) given["delay"] = std::to_string(*params.delay);
     s->run = std::make_unique<demos::Run>([body = s->demo->body](demos::Context& ctx) { body(ctx); },
                                           std::move(params));
-    emit(t, EventType::DemoRun, current_, std::string(s->demo->name));
+    SessionEvent e{t, EventType::DemoRun, current_, std::string(s->demo->name), std::move(given), {}};
+    if (listener_) listener_(e);
 }
 
 void Presentation::stop(double t) {
-    if (DemoSlot* s = slot(current_); s && s->running()) {
+    if (DemoSlot* s = slot(current_); s && s->run && !s->run->done()) {
         s->run->request_stop();  // never a join here: update() reaps it once it ended
         emit(t, EventType::DemoStop, current_);
     }
@@ -233,6 +237,7 @@ void Presentation::restart(double t) {
     if (DemoSlot* s = slot(current_); s && s->run) {
         s->run->request_stop();
         stopping_.push_back(std::move(s->run));
+        s->ran = false;
     }
     run(t);
 }
@@ -242,6 +247,56 @@ void Presentation::step(double t) {
         s->run->step();
         emit(t, EventType::DemoStep, current_);
     }
+}
+
+// [SECTION] Presentation: replay ------------------------------------------------
+
+void Presentation::replay_deck(deck::Deck fresh, double t) {
+    for (auto& [index, s] : slots_)
+        if (s.run) {
+            s.run->request_stop();
+            stopping_.push_back(std::move(s.run));
+        }
+    slots_.clear();
+    rejected_.clear();
+    deck_ = std::move(fresh);
+    current_ = std::clamp(current_, 0, std::max(0, slide_count() - 1));
+    emit(t, EventType::DeckLoaded, -1, deck_.path.string());
+}
+
+void Presentation::replay_slide(int index, double t) {
+    if (index < 0 || index >= slide_count()) return;
+    go(index, t);
+}
+
+void Presentation::replay_screen(Screen screen, double t) {
+    if (screen_ == screen) return;
+    screen_ = screen;
+    emit(t, EventType::ScreenChanged, current_,
+         screen_ == Screen::Slide ? "slide" : screen_ == Screen::Black ? "black" : "white");
+}
+
+void Presentation::replay_run(int index, double t) {
+    DemoSlot* s = slot(index);
+    if (!s) return;
+    if (s->run) {
+        s->run->request_stop();
+        stopping_.push_back(std::move(s->run));
+    }
+    s->events.clear();
+    s->seen = 0;
+    s->fold.reset();
+    s->started = t;
+    s->ran = true;
+}
+
+void Presentation::replay_trace(int index, const demos::Event& event) {
+    auto it = slots_.find(index);
+    if (it == slots_.end() || !it->second.ran || it->second.run) return;
+    std::vector<demos::Event>& events = it->second.events;
+    demos::Event e = event;
+    if (!events.empty()) e.t = std::max(e.t, events.back().t);  // times never go back
+    events.push_back(std::move(e));
 }
 
 bool Presentation::waiting_for_step() const {
@@ -260,7 +315,17 @@ bool Presentation::update() {
         if (!s.run) continue;
         const std::size_t before = s.seen;
         s.seen = s.run->trace().read(s.seen, s.events);
-        changed = changed || s.seen != before;
+        if (s.seen == before) continue;
+        changed = true;
+        if (listener_) {
+            const std::vector<std::string> actors = s.run->trace().actors();
+            for (std::size_t i = before; i < s.seen; ++i) {
+                const demos::Event& e = s.events[i];
+                const std::string actor =
+                    e.actor >= 0 && static_cast<std::size_t>(e.actor) < actors.size() ? actors[static_cast<std::size_t>(e.actor)] : "";
+                listener_(SessionEvent{s.started + e.t, EventType::Trace, index, actor, {}, e});
+            }
+        }
     }
     // A run that was asked to stop has ended once its Done event is in: its
     // worker is past its last step, so joining it is immediate.

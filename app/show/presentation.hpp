@@ -67,9 +67,10 @@ enum class EventType {
     DeckRejected, // a reload kept the last good deck; text: the first problem
     SlideShown,   // slide: 0-based
     ScreenChanged,// text: "slide", "black" or "white"
-    DemoRun,      // slide; text: the demo's name
+    DemoRun,      // slide; text: the demo's name; params: its parameters
     DemoStop,     // slide
     DemoStep,     // slide
+    Trace,        // slide; trace: one event of the slide's run (its t: seconds into the run); text: the actor
     TimerPaused,
     TimerResumed,
     TimerReset,
@@ -80,6 +81,8 @@ struct SessionEvent {
     EventType type;
     int slide = -1;
     std::string text;
+    std::map<std::string, std::string> params;  // DemoRun: animals, delay, as the slide gives them
+    demos::Event trace;                         // Trace
 };
 
 // [SECTION] Demo slots -------------------------------------------------------
@@ -91,16 +94,19 @@ struct DemoSlot {
     const demos::Demo* demo = nullptr;
     demos::Params params;
     std::vector<deck::TokenLine> tokens;
-    std::unique_ptr<demos::Run> run;
+    std::unique_ptr<demos::Run> run;   // the live run, if it runs here (not in a replay)
+    bool ran = false;                  // a run started, live or replayed
     double started = 0;                // session seconds when the run started
     std::vector<demos::Event> events;  // the run's trace so far
     std::size_t seen = 0;
     // The output folded up to some time; continued, not redone, frame to frame.
     mutable demos::Fold fold;
 
-    bool running() const { return run && !run->done(); }
+    // Ended: its Done event is in (live or replayed).
+    bool done() const { return !events.empty() && events.back().kind == demos::EventKind::Done; }
+    bool running() const { return ran && !done(); }
     // Seconds into the run at session time t (0 before it starts).
-    double demo_time(double t) const { return run ? std::max(0.0, t - started) : 0; }
+    double demo_time(double t) const { return ran ? std::max(0.0, t - started) : 0; }
 };
 
 // [SECTION] Presenter clock --------------------------------------------------
@@ -190,6 +196,14 @@ public:
 
     // Base URL of the farm the demos use (starts the embedded one if needed).
     std::string farm_url();
+
+    // Replaying a recorded session: the same state, set from its events
+    // instead of commands, with no demo run live.
+    void replay_deck(deck::Deck deck, double t);
+    void replay_slide(int index, double t);
+    void replay_screen(Screen screen, double t);
+    void replay_run(int slide, double t);
+    void replay_trace(int slide, const demos::Event& event);
 
 private:
     void go(int index, double t);

@@ -30,6 +30,11 @@ struct AppOptions {
     // joins into one wide screen; Xvfb's single output in tests).
     std::optional<Geometry> audience_geometry;
     bool single_window = false;  // one window, Tab for the console
+    // Record from the start into this directory (Ctrl+R starts and stops
+    // recordings in the window either way).
+    std::optional<std::filesystem::path> record;
+    // Record the microphone with it: a PulseAudio source ("": the default).
+    std::optional<std::string> mic;
 };
 
 // "audience", "presenter" or "overview".

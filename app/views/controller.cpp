@@ -112,7 +112,11 @@ void Controller::key(int key, int mods, double t) {
         if (browse_) break;
         apply(shift ? CommandKind::TimerReset : CommandKind::TimerPause);
         break;
-    case GLFW_KEY_R: apply(shift ? CommandKind::Restart : CommandKind::Run); break;
+    case GLFW_KEY_R:
+        if (ctrl) record_toggle_ = !browse_;
+        else apply(shift ? CommandKind::Restart : CommandKind::Run);
+        break;
+    case GLFW_KEY_M: marker_ = true; break;
     case GLFW_KEY_S: apply(CommandKind::Stop); break;
     case GLFW_KEY_Q:
         if (ctrl) quit_ = true;

@@ -30,6 +30,10 @@ struct UiState {
     std::string query;   // what was typed into it
     std::vector<show::SearchHit> hits;
     int selected = 0;    // index into hits
+    // Recording, for the console's REC indicator (never on the audience's screen).
+    bool recording = false;
+    double recorded = 0;        // seconds recorded so far
+    std::string record_status;  // why recording stopped, or a warning (no microphone)
 };
 
 class Controller {
@@ -51,6 +55,13 @@ public:
     bool take_fullscreen_toggle() { return std::exchange(toggle_fullscreen_, false); }
     bool take_leave_fullscreen() { return std::exchange(leave_fullscreen_, false); }
     bool quit_requested() const { return quit_; }
+    bool take_record_toggle() { return std::exchange(record_toggle_, false); }  // Ctrl+R
+    bool take_marker() { return std::exchange(marker_, false); }               // M
+    void set_recording(bool on, double seconds, std::string status) {
+        ui_.recording = on;
+        ui_.recorded = seconds;
+        ui_.record_status = std::move(status);
+    }
 
 private:
     void go_to_key(int key, double t);
@@ -61,7 +72,8 @@ private:
     bool browse_, two_windows_;
     UiState ui_;
     bool toggle_fullscreen_ = false, leave_fullscreen_ = false, quit_ = false;
-    bool swallow_g_ = false;  // the text event of the G that opened the prompt
+    bool swallow_g_ = false;
+    bool record_toggle_ = false, marker_ = false;  // the text event of the G that opened the prompt
 };
 
 }  // namespace livedeck::views

@@ -15,11 +15,11 @@ DemoFrame demo_frame(const show::DemoSlot& slot, double session_t) {
     DemoFrame f;
     f.demo = slot.demo;
     f.tokens = &slot.tokens;
-    if (slot.run) {
+    if (slot.ran) {
         f.events = &slot.events;
         f.fold = &slot.fold;
         f.t = slot.demo_time(session_t);
-        f.waiting_for_step = slot.run->waiting_for_step();
+        f.waiting_for_step = slot.run && slot.run->waiting_for_step();
     }
     return f;
 }

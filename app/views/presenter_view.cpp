@@ -54,6 +54,16 @@ void draw_presenter(const Canvas& ui, const Frame& frame, Stage& stage, Intents&
                 black ? IM_COL32_WHITE : IM_COL32_BLACK, label);
     }
 
+    // Recording: REC and its time, or why it stopped (the console only).
+    if (frame.ui.recording || !frame.ui.record_status.empty()) {
+        const std::string rec = frame.ui.recording ? "\xE2\x97\x8F REC  " + clock_text(frame.ui.recorded) : "";
+        std::string line = rec;
+        if (!frame.ui.record_status.empty()) line += (line.empty() ? "" : "   ") + frame.ui.record_status;
+        const float lw = ui.text_width(Face::SansBold, t.size.small, line);
+        ui.text(Face::SansBold, t.size.small, ImVec2(t.canvas_width - margin - lw, margin + t.size.h2 * 0.7f + 20),
+                frame.ui.recording ? t.color.error : t.color.muted, line);
+    }
+
     // Right column: the clocks, then the next slide.
     const float x = margin * 2 + main_w;
     const float w = t.canvas_width - x - margin;

@@ -23,7 +23,9 @@
 #include <stop_token>
 #include <thread>
 
+#include "record/mic.hpp"
 #include "render/context.hpp"
+#include "session/session_log.hpp"
 #include "views/app.hpp"
 #include "views/layouts.hpp"
 
@@ -128,6 +130,94 @@ double next_clock_change(const show::Presentation& show, double t, std::time_t w
     return static_cast<double>(60 - wall % 60);
 }
 
+// [SECTION] Recording ---------------------------------------------------------------
+
+// A recording in progress: the session log, and the microphone if asked for.
+// Starting it never stops the talk: a failure is a message on the console.
+class LiveRecording {
+public:
+    LiveRecording(const std::optional<std::string>& mic, std::chrono::steady_clock::time_point origin)
+        : mic_source_(mic), origin_(origin) {}
+
+    bool on() const { return log_ != nullptr; }
+
+    void start(const std::filesystem::path& dir, show::Presentation& show, double t) {
+        stop(t);
+        status_.clear();
+        try {
+            log_ = std::make_unique<session::Recorder>(dir, show, t);
+        } catch (const std::exception& e) {
+            status_ = std::string("not recording: ") + e.what();
+            std::cerr << "livedeck: " << status_ << "\n";
+            return;
+        }
+        std::cerr << "livedeck: recording into " << dir.string() << "\n";
+        if (mic_source_) {
+            try {
+                mic_ = std::make_unique<record::Microphone>(record::MicOptions{*mic_source_, dir / "audio.mka", origin_});
+            } catch (const std::exception& e) {
+                status_ = std::string("no audio: ") + e.what();
+                std::cerr << "livedeck: recording without audio: " << e.what() << "\n";
+            }
+        }
+    }
+
+    void stop(double t) {
+        if (!log_) return;
+        mic_.reset();
+        log_->end(t);
+        std::cerr << "livedeck: recorded " << log_->dir().string() << "\n";
+        log_.reset();
+    }
+
+    void record(const show::SessionEvent& e) {
+        if (log_) log_->record(e);
+    }
+    void marker(const show::Presentation& show, double t) {
+        if (!log_) return;
+        const deck::Slide* s = show.slide(show.current());
+        log_->marker(std::to_string(show.current() + 1) + ". " + (s && !s->title.empty() ? s->title : "Marker"), t);
+    }
+
+    // Once a frame: writes what is buffered; a write that failed ends the
+    // recording (the talk goes on) and says why.
+    void flush(double t) {
+        if (!log_) return;
+        log_->flush();
+        if (!log_->error().empty()) {
+            status_ = log_->error();
+            std::cerr << "livedeck: " << status_ << "\n";
+            mic_.reset();
+            log_.reset();
+        } else if (mic_ && !mic_->error().empty()) {
+            status_ = "audio stopped: " + mic_->error();
+            mic_.reset();
+        }
+        (void)t;
+    }
+
+    double elapsed(double t) const { return log_ ? log_->elapsed(t) : 0; }
+    const std::string& status() const { return status_; }
+
+private:
+    std::optional<std::string> mic_source_;
+    std::chrono::steady_clock::time_point origin_;
+    std::unique_ptr<session::Recorder> log_;
+    std::unique_ptr<record::Microphone> mic_;
+    std::string status_;
+};
+
+// recordings/<date-time>/ beside the deck.
+std::filesystem::path new_recording_dir(const std::filesystem::path& deck, std::time_t wall) {
+    std::tm local{};
+    localtime_r(&wall, &local);
+    char name[32];
+    std::strftime(name, sizeof name, "%Y-%m-%d_%H-%M-%S", &local);
+    std::filesystem::path dir = deck.parent_path() / "recordings" / name;
+    for (int n = 2; std::filesystem::exists(dir); ++n) dir = deck.parent_path() / "recordings" / (std::string(name) + "_" + std::to_string(n));
+    return dir;
+}
+
 }  // namespace
 
 // [SECTION] The loop -------------------------------------------------------------
@@ -170,6 +260,9 @@ int present(const AppOptions& options) {
 
     show::Presentation show(options.show, now());
     Controller controller(show, options.browse, two, options.layout);
+    LiveRecording recording(options.mic, origin);
+    show.set_listener([&](const show::SessionEvent& e) { recording.record(e); });
+    if (options.record) recording.start(*options.record, show, now());
     std::size_t input_from = 0;  // the window the last key came from
     std::vector<Screen> screens;
     auto handlers = [&](std::size_t index) {
@@ -236,10 +329,17 @@ int present(const AppOptions& options) {
             for (Screen& s : screens)
                 if (s.window->fullscreen() && (count < 2 || s.window->monitor_index() < 0)) s.window->leave_fullscreen();
         }
+        if (controller.take_record_toggle()) {
+            if (recording.on()) recording.stop(t);
+            else recording.start(new_recording_dir(options.show.deck_path, wall), show, t);
+        }
+        if (controller.take_marker()) recording.marker(show, t);
         if (controller.take_fullscreen_toggle()) screens[input_from].window->toggle_fullscreen();
         if (controller.take_leave_fullscreen()) screens[input_from].window->leave_fullscreen();
 
         const bool moving = show.update() || show.animating() || settle > 0;
+        recording.flush(t);
+        controller.set_recording(recording.on(), recording.elapsed(t), recording.status());
         for (Screen& s : screens) {
             // The console's clocks tick; the audience's screen moves only with the show.
             if (!(moving || s.dirty || s.role != Role::Audience)) continue;
@@ -262,7 +362,12 @@ int present(const AppOptions& options) {
             wait = 1.0 / 60.0;
         else
             wait = console_shown ? next_clock_change(show, t, wall) : -1;
+        if (console_shown && recording.on()) {  // the REC time ticks
+            const double e = recording.elapsed(t);
+            wait = std::min(wait < 0 ? 1.0 : wait, std::max(0.01, std::floor(e) + 1.0 - e));
+        }
     }
+    recording.stop(now());
     // Windows go before the show: their GL contexts, then the demo runs.
     while (!screens.empty()) {
         screens.back().window->activate();

@@ -1,0 +1,65 @@
+// A video file written with libavcodec/libavformat: frames at exact times
+// (only the frames that changed, each with its own timestamp), chapters,
+// and an audio stream copied from a recording. MP4 gets its index at the
+// front (faststart); every write is checked.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "render/context.hpp"
+
+namespace livedeck::exporting {
+
+struct Chapter {
+    double start = 0;  // seconds of video
+    std::string title;
+};
+
+struct EncoderOptions {
+    std::filesystem::path output;  // .mp4, .mkv or .webm
+    int width = 1920, height = 1080;
+    int fps = 30;                  // the grid frames are placed on, and the rate players are told
+    // Audio to copy in (a recording's audio.mka), shifted by `audio_offset`
+    // seconds (session time to video time); none when empty.
+    std::filesystem::path audio;
+    double audio_offset = 0;
+    // Chapters (in order) and the video's length: MP4 needs them up front.
+    std::vector<Chapter> chapters;
+    double duration = 0;
+};
+
+class Encoder {
+public:
+    // Opens the file and the encoder. Throws std::runtime_error with a
+    // message naming the file when it cannot.
+    explicit Encoder(const EncoderOptions& options);
+    ~Encoder();
+    Encoder(const Encoder&) = delete;
+    Encoder& operator=(const Encoder&) = delete;
+
+    // A frame shown from `seconds` on (strictly after the last one's time).
+    // `keyframe`: seekable from here.
+    void add(const render::Image& frame, double seconds, bool keyframe);
+    // Flushes the encoder, copies the audio up to `end` seconds, writes the
+    // chapters and the index. The file lasts until `end`.
+    void finish(double end);
+    // Whether the audio file was there and readable (a warning otherwise).
+    const std::string& audio_warning() const { return audio_warning_; }
+
+private:
+    struct Av;
+    std::unique_ptr<Av> av_;
+    EncoderOptions options_;
+    std::string audio_warning_;
+    double last_ = -1;
+    bool finished_ = false;
+};
+
+// "mp4", "mkv" or "webm" for a path with one of those extensions.
+std::optional<std::string> video_kind(const std::filesystem::path& path);
+
+}  // namespace livedeck::exporting

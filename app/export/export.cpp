@@ -1,0 +1,412 @@
+// Index
+//   [SECTION] Replaying a recording onto a presentation
+//   [SECTION] Walk-through
+//   [SECTION] Video
+//   [SECTION] PNGs
+//   [SECTION] Dispatch
+#include "export/export.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+
+#include "export/encoder.hpp"
+#include "render/context.hpp"
+#if __has_include("views/export_pdf.hpp")
+#include "views/export_pdf.hpp"
+#define LIVEDECK_HAVE_PDF 1
+#endif
+#include "views/layouts.hpp"
+
+namespace livedeck::exporting {
+
+using session::Entry;
+
+// [SECTION] Replaying a recording onto a presentation --------------------------------
+
+namespace {
+
+// Applies a recording's entries, in time order, to a presentation that runs
+// nothing itself: the state at any time is the state the audience saw.
+class Replay {
+public:
+    explicit Replay(const session::Recording& recording) : recording_(recording) {
+        order_.reserve(recording.entries.size());
+        for (const Entry& e : recording.entries) order_.push_back(&e);
+        // Trace events are logged once a frame, after the slide events of that
+        // frame: put everything back in time order (stable: same times keep theirs).
+        std::stable_sort(order_.begin(), order_.end(), [](const Entry* a, const Entry* b) { return a->t < b->t; });
+        show::Options o;
+        o.deck_path = first_deck();
+        o.manual_steps = false;
+        show_ = std::make_unique<show::Presentation>(o, 0.0);
+    }
+
+    // Applies every entry up to time t; returns how many.
+    int advance(double t) {
+        int applied = 0;
+        for (; next_ < order_.size() && order_[next_]->t <= t; ++next_, ++applied) apply(*order_[next_]);
+        return applied;
+    }
+    bool finished() const { return next_ >= order_.size(); }
+    double next_time() const { return finished() ? 1e18 : order_[next_]->t; }
+    show::Presentation& show() { return *show_; }
+
+private:
+    std::filesystem::path first_deck() const {
+        for (const Entry& e : recording_.entries)
+            if (e.kind == Entry::Kind::Deck) return recording_.dir / e.text;
+        return recording_.deck_path;
+    }
+
+    void apply(const Entry& e) {
+        switch (e.kind) {
+        case Entry::Kind::Deck: {
+            deck::Deck d = show::load_deck(recording_.dir / e.text);
+            if (!d.slides.empty()) show_->replay_deck(std::move(d), e.t);
+            break;
+        }
+        case Entry::Kind::Slide: show_->replay_slide(e.slide, e.t); break;
+        case Entry::Kind::Screen:
+            show_->replay_screen(e.text == "black"   ? show::Screen::Black
+                                 : e.text == "white" ? show::Screen::White
+                                                     : show::Screen::Slide,
+                                 e.t);
+            break;
+        case Entry::Kind::Run: show_->replay_run(e.slide, e.t); break;
+        case Entry::Kind::Trace: show_->replay_trace(e.slide, e.trace); break;
+        default: break;
+        }
+    }
+
+    const session::Recording& recording_;
+    std::vector<const Entry*> order_;
+    std::size_t next_ = 0;
+    std::unique_ptr<show::Presentation> show_;
+};
+
+std::string clock_text(double seconds) {
+    const long s = static_cast<long>(seconds);
+    char buffer[32];
+    if (s >= 3600) std::snprintf(buffer, sizeof buffer, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else std::snprintf(buffer, sizeof buffer, "%02ld:%02ld", s / 60, s % 60);
+    return buffer;
+}
+
+// A progress bar with an ETA on stderr, when it is a terminal.
+class Progress {
+public:
+    Progress(bool quiet, double total) : on_(!quiet && isatty(2)), total_(std::max(total, 1e-6)) {}
+    void update(double done) {
+        if (!on_) return;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(100)) return;
+        last_ = now;
+        const double f = std::clamp(done / total_, 0.0, 1.0);
+        const double spent = std::chrono::duration<double>(now - start_).count();
+        const double eta = f > 0.01 ? spent * (1 - f) / f : 0;
+        const int filled = static_cast<int>(f * 30);
+        std::fprintf(stderr, "\r[%s%s] %3d%%  %s of %s  ETA %s ", std::string(filled, '#').c_str(),
+                     std::string(30 - filled, ' ').c_str(), static_cast<int>(f * 100), clock_text(done).c_str(),
+                     clock_text(total_).c_str(), clock_text(eta).c_str());
+    }
+    void done() {
+        if (on_) std::fprintf(stderr, "\r%*s\r", 80, "");
+    }
+
+private:
+    bool on_;
+    double total_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace
+
+// [SECTION] Walk-through ----------------------------------------------------------------
+
+session::Recording walkthrough(const show::Options& options, double slide_seconds,
+                               const std::atomic<bool>& interrupted) {
+    show::Options live = options;
+    live.manual_steps = false;  // hand-driven demos pace themselves
+    show::Presentation show(live, 0.0);
+    session::Recording r;
+    r.deck_path = show.deck().path.string();
+    if (show.slide_count() == 0) {
+        r.problems = show.problems();
+        return r;
+    }
+    // Every demo at once: the wait is the longest demo, not the sum.
+    std::vector<int> demo_slides;
+    for (int i = 0; i < show.slide_count(); ++i)
+        if (show.demo(i)) {
+            show.apply({show::CommandKind::Jump, i}, 0.0);
+            show.apply({show::CommandKind::Run}, 0.0);
+            demo_slides.push_back(i);
+        }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    for (int i : demo_slides) {
+        const demos::Run& run = *show.demo(i)->run;
+        std::size_t seen = 0;
+        while (!run.done() && !interrupted && std::chrono::steady_clock::now() < deadline)
+            seen = run.trace().wait(seen, std::chrono::milliseconds(100));
+        if (!run.done()) std::cerr << "livedeck export: the demo of slide " << i + 1 << " did not end; shown as far as it got\n";
+    }
+    show.update();
+
+    auto entry = [](double t, Entry::Kind kind, int slide = -1) {
+        Entry e;
+        e.t = t;
+        e.kind = kind;
+        e.slide = slide;
+        return e;
+    };
+    Entry deck = entry(0, Entry::Kind::Deck);
+    deck.text = std::filesystem::absolute(show.deck().path).string();
+    r.entries.push_back(deck);
+    double t = 0;
+    for (int i = 0; i < show.slide_count(); ++i) {
+        r.entries.push_back(entry(t, Entry::Kind::Slide, i));
+        const show::DemoSlot* slot = show.demo(i);
+        if (slot && slot->ran && !slot->events.empty()) {
+            const double start = t + 1.0;  // a moment to read the slide, as the presenter gives
+            r.entries.push_back(entry(start, Entry::Kind::Run, i));
+            for (const demos::Event& e : slot->events) {
+                Entry trace = entry(start + e.t, Entry::Kind::Trace, i);
+                trace.trace = e;
+                r.entries.push_back(trace);
+            }
+            t = start + slot->events.back().t + 2.0;
+        } else {
+            t += slide_seconds;
+        }
+    }
+    r.entries.push_back(entry(t, Entry::Kind::End));
+    r.end = t;
+    r.ended = true;
+    return r;
+}
+
+// [SECTION] Video ---------------------------------------------------------------------
+
+namespace {
+
+struct VideoJob {
+    const session::Recording& recording;
+    std::filesystem::path output;
+    int width, height, fps;
+    bool quiet;
+};
+
+// The chapters: one a slide shown (by its title) and the markers, in video
+// time; a slide shown for less than a second gives none.
+std::vector<Chapter> chapters_of(const session::Recording& r, const show::Presentation& show) {
+    std::vector<Chapter> out;
+    for (const Entry& e : r.entries) {
+        const double v = std::max(0.0, e.t - r.start);
+        if (e.kind == Entry::Kind::Slide) {
+            const deck::Slide* s = show.slide(e.slide);
+            std::string title = std::to_string(e.slide + 1) + ". " + (s && !s->title.empty() ? s->title : "Slide");
+            if (!out.empty() && v - out.back().start < 1.0) out.pop_back();
+            if (!out.empty() && out.back().title == title) continue;
+            out.push_back({v, std::move(title)});
+        } else if (e.kind == Entry::Kind::Marker) {
+            out.push_back({v, e.text.empty() ? "Marker" : e.text});
+        }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Chapter& a, const Chapter& b) { return a.start < b.start; });
+    if (!out.empty()) out.front().start = 0;  // video sites want the first at 00:00
+    return out;
+}
+
+bool write_chapters_txt(const std::filesystem::path& path, const std::vector<Chapter>& chapters, std::string& error) {
+    std::string text;
+    for (const Chapter& c : chapters) text += clock_text(c.start) + " " + c.title + "\n";
+    return render::write_file(path.string(), std::vector<std::uint8_t>(text.begin(), text.end()), error);
+}
+
+int export_video(const VideoJob& job, const std::atomic<bool>& interrupted) {
+    const session::Recording& r = job.recording;
+    Replay replay(r);
+    const double t0 = r.start, t_end = std::max(r.end, r.start);
+    const double duration = t_end - t0 + 1.0 / job.fps;
+    // Chapter titles come from the deck as it is at the start.
+    replay.advance(t0);
+    EncoderOptions eo;
+    eo.output = job.output;
+    eo.width = job.width;
+    eo.height = job.height;
+    eo.fps = job.fps;
+    if (!r.dir.empty() && std::filesystem::exists(r.dir / "audio.mka")) eo.audio = r.dir / "audio.mka";
+    eo.audio_offset = t0;
+    eo.chapters = chapters_of(r, replay.show());
+    eo.duration = duration;
+    render::Headless gl(job.width, job.height);
+    views::Stage stage;
+    Encoder encoder(eo);
+    if (!encoder.audio_warning().empty()) std::cerr << "livedeck export: " << encoder.audio_warning() << "\n";
+
+    views::UiState ui;
+    render::Image previous;
+    double last_key = -1e9, last_status = -1;
+    int frames = 0, encoded = 0;
+    Progress progress(job.quiet, duration);
+    const auto started = std::chrono::steady_clock::now();
+    double v = 0;
+    bool stopped = false;
+    // The frame grid, visited only where something may have changed: after an
+    // entry, while a demo on the slide ticks its status, and every 2 s.
+    for (std::int64_t k = 0;; ++k) {
+        v = static_cast<double>(k) / job.fps;
+        if (v > duration) break;
+        if (interrupted) {
+            stopped = true;
+            break;
+        }
+        const double t = t0 + v;
+        const bool changed = replay.advance(t) > 0 || k == 0;
+        const show::DemoSlot* slot = replay.show().current_demo();
+        const bool ticking = slot && slot->running() && replay.show().screen() == show::Screen::Slide;
+        const double status = ticking ? std::floor(slot->demo_time(t) * 10) : -1;
+        const bool key_due = v - last_key >= 2.0;
+        if (!changed && status == last_status && !key_due) {
+            // Nothing until the next entry or status tick: jump the grid there.
+            double next = replay.next_time() - t0;
+            if (ticking) next = std::min(next, (status + 1) / 10 + slot->started - t0);
+            next = std::min(next, last_key + 2.0);
+            const std::int64_t to = static_cast<std::int64_t>(std::ceil(next * job.fps - 1e-9));
+            if (to > k + 1) k = to - 1;
+            continue;
+        }
+        last_status = status;
+        replay.show().update();
+        views::draw_frame(gl, stage, views::Frame{replay.show(), ui, t, 0, views::Role::Audience});
+        render::Image image = gl.read_back();
+        ++frames;
+        const bool same = image.rgba == previous.rgba;
+        if (same && !key_due) continue;
+        encoder.add(image, v, key_due);
+        ++encoded;
+        if (key_due) last_key = v;
+        previous = std::move(image);
+        progress.update(v);
+    }
+    encoder.finish(stopped ? v : duration);
+    progress.done();
+    std::string error;
+    std::filesystem::path txt = job.output;
+    txt.replace_extension(".chapters.txt");
+    if (!write_chapters_txt(txt, eo.chapters, error)) {
+        std::cerr << "livedeck export: " << error << "\n";
+        return 1;
+    }
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!job.quiet)
+        std::cerr << "livedeck export: " << job.output.string() << ": " << clock_text(stopped ? v : duration) << " of video, "
+                  << encoded << " frames encoded of " << frames << " rendered, in " << std::fixed
+                  << std::setprecision(1) << wall << " s (" << (stopped ? v : duration) / std::max(wall, 1e-3)
+                  << "x real time); chapters in " << txt.string() << "\n";
+    if (stopped) {
+        std::cerr << "livedeck export: interrupted: " << job.output.string() << " holds the first "
+                  << clock_text(v) << " and plays\n";
+        return 130;
+    }
+    return 0;
+}
+
+// [SECTION] PNGs ------------------------------------------------------------------------
+
+int export_pngs(const ExportOptions& options, const std::atomic<bool>& interrupted) {
+    show::Options o = options.show;
+    o.manual_steps = false;
+    show::Presentation show(o, 0.0);
+    if (show.slide_count() == 0) {
+        for (const deck::Diagnostic& d : show.problems()) std::cerr << d.str() << "\n";
+        return 1;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(options.output, ec);
+    if (ec) {
+        std::cerr << "livedeck export: cannot create " << options.output.string() << ": " << ec.message() << "\n";
+        return 1;
+    }
+    render::Headless gl(options.width, options.height);
+    views::Stage stage;
+    views::UiState ui;
+    const int digits = static_cast<int>(std::to_string(show.slide_count()).size());
+    for (int i = 0; i < show.slide_count() && !interrupted; ++i) {
+        show.apply({show::CommandKind::Jump, i}, 0.0);
+        for (int pass = 0; pass < 2; ++pass)
+            views::draw_frame(gl, stage, views::Frame{show, ui, 0.0, 0, views::Role::Audience});
+        char name[32];
+        std::snprintf(name, sizeof name, "%0*d.png", digits, i + 1);
+        std::string error;
+        if (!render::write_png((options.output / name).string(), gl.read_back(), error)) {
+            std::cerr << "livedeck export: " << error << "\n";
+            return 1;
+        }
+    }
+    if (interrupted) return 130;
+    if (!options.quiet)
+        std::cerr << "livedeck export: " << show.slide_count() << " slides in " << options.output.string() << "\n";
+    return 0;
+}
+
+}  // namespace
+
+// [SECTION] Dispatch ----------------------------------------------------------------------
+
+int run(const ExportOptions& options, const std::atomic<bool>& interrupted) {
+    try {
+        const std::filesystem::path& out = options.output;
+        if (options.png) return export_pngs(options, interrupted);
+        if (out.extension() == ".pdf") {
+#ifndef LIVEDECK_HAVE_PDF
+            std::cerr << "livedeck export: PDF is not built in yet\n";
+            return 2;
+#else
+            views::PdfOptions pdf;
+            pdf.show = options.show;
+            pdf.output = out;
+            pdf.run_demos = options.run_demos;
+            pdf.notes = options.notes;
+            return views::export_pdf(pdf);
+#endif
+        }
+        if (!video_kind(out)) {
+            std::cerr << "livedeck export: cannot tell what to make of '" << out.string()
+                      << "': name a .mp4, .mkv, .webm or .pdf file, or a directory with --png\n";
+            return 2;
+        }
+        session::Recording recording;
+        if (options.session) {
+            recording = session::read(*options.session);
+            for (const deck::Diagnostic& d : recording.problems) std::cerr << d.str() << "\n";
+            if (recording.entries.empty()) {
+                std::cerr << "livedeck export: nothing to export from " << options.session->string() << "\n";
+                return 1;
+            }
+            if (!recording.ended)
+                std::cerr << "livedeck export: the log ends early (a crash?): exporting up to "
+                          << clock_text(recording.end - recording.start) << "\n";
+        } else {
+            recording = walkthrough(options.show, options.slide_seconds, interrupted);
+            for (const deck::Diagnostic& d : recording.problems) std::cerr << d.str() << "\n";
+            if (recording.entries.empty()) return 1;
+        }
+        return export_video({recording, out, options.width, options.height, options.fps, options.quiet}, interrupted);
+    } catch (const std::exception& e) {
+        std::cerr << "livedeck export: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace livedeck::exporting

@@ -1,0 +1,109 @@
+// The session log: a recording of a talk is what happened, not pixels. A
+// directory holds `session.jsonl` (one JSON object a line: a header, then
+// timestamped events: the deck loaded, slides shown, blackouts, demo runs and
+// every event of their traces, markers, pauses, the end), the deck's text
+// and images as they were at each (re)load, and the microphone's audio. Lines
+// are written and flushed as things happen, so a crash loses at most the
+// last moment. The exporter reads the log back and renders it again.
+//
+// Index
+//   [SECTION] Recorder (writing)
+//   [SECTION] Recording (reading)
+#pragma once
+
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "deck/deck.hpp"
+#include "show/presentation.hpp"
+
+namespace livedeck::session {
+
+inline constexpr int format_version = 1;
+inline constexpr const char* log_name = "session.jsonl";
+// Caps on what a log may hold, checked when reading (a log is input).
+inline constexpr std::size_t max_line_bytes = 1 << 20;
+inline constexpr std::size_t max_log_bytes = std::size_t(1) << 30;
+
+// [SECTION] Recorder (writing) ---------------------------------------------------
+
+class Recorder {
+public:
+    // Creates `dir` (and its parents), writes the header and the deck.
+    // Throws std::runtime_error naming the path when it cannot.
+    Recorder(std::filesystem::path dir, const show::Presentation& show, double t);
+    ~Recorder();  // writes the end
+    Recorder(const Recorder&) = delete;
+    Recorder& operator=(const Recorder&) = delete;
+
+    // A session event as it happens (the presentation's listener).
+    void record(const show::SessionEvent& event);
+    // A chapter marker (M), titled after the slide shown.
+    void marker(const std::string& title, double t);
+    void set_paused(bool paused, double t);
+    bool paused() const { return paused_; }
+    // Writes what is buffered; call once a frame. Events are buffered at
+    // most until then, discrete ones (slides, runs, markers) not at all.
+    void flush();
+    // Ends the log (idempotent).
+    void end(double t);
+
+    const std::filesystem::path& dir() const { return dir_; }
+    // Seconds recorded at session time t (pauses left out).
+    double elapsed(double t) const;
+    // Why recording stopped (a full disk, an unwritable directory); empty
+    // while it goes on. Once failed, it writes nothing more; the talk goes on.
+    const std::string& error() const { return error_; }
+
+private:
+    void write_line(const std::string& line, bool now);
+    void snapshot_deck(const deck::Deck& deck, double t);
+
+    std::filesystem::path dir_;
+    std::FILE* file_ = nullptr;
+    std::string buffer_;
+    std::string error_;
+    int decks_ = 0;
+    double started_ = 0;
+    double paused_total_ = 0;
+    std::optional<double> paused_at_;
+    bool paused_ = false;
+    bool ended_ = false;
+    const show::Presentation& show_;
+};
+
+// [SECTION] Recording (reading) ---------------------------------------------------
+
+// One event of a recording, in the log's order.
+struct Entry {
+    double t = 0;
+    enum class Kind { Deck, Slide, Screen, Run, Stop, Step, Trace, Marker, Pause, Resume, End } kind = Kind::End;
+    int slide = -1;
+    std::string text;              // Deck: the deck file (in the recording); Screen: slide|black|white;
+                                   // Run: the demo; Marker: its title; Trace: the actor
+    demos::Event trace;            // Trace (its t: seconds into the run)
+    int line = 0;                  // the log line it came from
+};
+
+struct Recording {
+    std::filesystem::path dir;
+    std::string deck_path;  // where the deck was when it was recorded
+    double start = 0;       // session time the recording started at (video time 0)
+    std::vector<Entry> entries;
+    double end = 0;         // the last time in the log
+    bool ended = false;     // the log has its end (else: cut short, e.g. by a crash)
+    // What could not be read, as file:line: message. Reading stops at the
+    // first bad line: the entries before it are good.
+    std::vector<deck::Diagnostic> problems;
+};
+
+// Reads a recording directory. Never throws: a directory that is not a
+// recording gives no entries and a problem saying so.
+Recording read(const std::filesystem::path& dir);
+// The same from a log's text (fuzzing, tests); `file` names it in problems.
+Recording parse(std::string_view text, const std::string& file);
+
+}  // namespace livedeck::session
