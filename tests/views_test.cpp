@@ -9,6 +9,7 @@
 #include "registry.hpp"
 #include "render/context.hpp"
 #include "views/layouts.hpp"
+#include "views/painter_imgui.hpp"
 
 using namespace livedeck;
 using demos::EventKind;
@@ -95,8 +96,8 @@ TEST(Views, DrawingARecordedTraceAtNineSecondsDoesNotWaitForIt) {
     const auto started = std::chrono::steady_clock::now();
     for (double t : {1.0, 3.0, 9.0}) {
         gl.new_frame();
-        const views::Canvas canvas{ImGui::GetBackgroundDrawList(), ImVec2(0, 0), static_cast<float>(w) / 1920.0f,
-                                   &stage.fonts(), &views::theme()};
+        views::ImGuiPainter painter(ImGui::GetBackgroundDrawList(), &stage.fonts(), nullptr, &stage.images());
+        const views::Canvas canvas{&painter, ImVec2(0, 0), static_cast<float>(w) / 1920.0f, &views::theme()};
         views::draw_demo(canvas, {demo, &tokens, &events, &fold, t, false}, 200, nullptr);
         gl.render();
         const render::Image image = gl.read_back();

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <malloc.h>
 
+#include "views/painter_imgui.hpp"
+
 namespace livedeck::views {
 
 Stage::Stage() {
@@ -73,7 +75,8 @@ void draw_window(const Frame& frame, Stage& stage, ImVec2 display, float pixel_s
     // furniture (labels, notes, timer, thumbnails).
     const Letterbox screen = letterbox(display, t);
     stage.fills().begin_frame();
-    const Canvas ui{ImGui::GetWindowDrawList(), screen.origin, screen.k, &stage.fonts(), &t, &stage.fills()};
+    ImGuiPainter painter(ImGui::GetWindowDrawList(), &stage.fonts(), &stage.fills(), &stage.images());
+    const Canvas ui{&painter, screen.origin, screen.k, &t};
     const bool blank = frame.role == Role::Audience || (frame.role == Role::Single && frame.ui.layout == Layout::Audience);
     if (blank && frame.show.screen() != show::Screen::Slide) {
         // Blacked or whited out: nothing but the colour, to the edges.

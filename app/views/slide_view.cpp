@@ -140,27 +140,23 @@ float draw_code_block(const Canvas& canvas, const std::string& code, const std::
 
 namespace {
 
-float draw_image(const Canvas& canvas, render::ImageCache& images, const deck::Block& block,
-                 float x, float y, float width, bool draw) {
+float draw_image(const Canvas& canvas, const deck::Block& block, float x, float y, float width, bool draw) {
     const Theme& t = *canvas.theme;
-    const render::Texture& texture = images.get(block.image_path);
-    if (!texture.id) {
+    const ImageInfo image = canvas.image_info(block.image_path);
+    if (!image.error.empty() || image.width <= 0 || image.height <= 0) {
         const std::vector<deck::Span> message{
-            {"Image " + block.image_path.filename().string() + ": " + texture.error, 0}};
+            {"Image " + block.image_path.filename().string() + ": " + image.error, 0}};
         return draw_spans(canvas, message, ImVec2(x, y), width, {t.size.body * 0.8f, false, t.color.error}, draw);
     }
     // Fit the width and at most half the canvas height; never upscale past 1.5x.
     const float max_h = t.canvas_height * 0.5f;
-    float scale = std::min({width / static_cast<float>(texture.width),
-                            max_h / static_cast<float>(texture.height), 1.5f});
-    const float w = static_cast<float>(texture.width) * scale;
-    const float h = static_cast<float>(texture.height) * scale;
+    float scale = std::min({width / static_cast<float>(image.width),
+                            max_h / static_cast<float>(image.height), 1.5f});
+    const float w = static_cast<float>(image.width) * scale;
+    const float h = static_cast<float>(image.height) * scale;
     if (draw) {
         const float left = x + (width - w) * 0.5f;
-        canvas.draw->AddImageRounded(
-            reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture.id)),
-            canvas.screen(ImVec2(left, y)), canvas.screen(ImVec2(left + w, y + h)), ImVec2(0, 0),
-            ImVec2(1, 1), IM_COL32_WHITE, t.layout.radius * canvas.k * 0.5f);
+        canvas.image(block.image_path, ImVec2(left, y), ImVec2(left + w, y + h), t.layout.radius * 0.5f);
     }
     return h;
 }
@@ -214,7 +210,7 @@ float draw_blocks(const Canvas& canvas, render::ImageCache& images,
             y += draw_code_block(canvas, block.text, block.lang, ImVec2(x, y), width, draw);
             break;
         case deck::BlockKind::Image:
-            y += draw_image(canvas, images, block, x, y, width, draw);
+            y += draw_image(canvas, block, x, y, width, draw);
             break;
         case deck::BlockKind::Quote: {
             const float top = y;

@@ -14,7 +14,8 @@ namespace livedeck::views {
 
 // Lays out and draws `blocks` in a column starting at (x, y) of the given
 // width. Returns the y below the last block. With `draw` false it only
-// measures.
+// measures. Images come through the canvas's painter: `images` is not read
+// (it stays until its callers drop it).
 float draw_blocks(const Canvas& canvas, render::ImageCache& images,
                   std::span<const deck::Block> blocks, float x, float y, float width,
                   bool draw = true, int depth = 0);

@@ -1,0 +1,268 @@
+#include "views/painter_cairo.hpp"
+
+#include <cairo-ft.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <stb_image.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+namespace livedeck::views {
+
+namespace {
+
+// One FreeType library for the faces of every painter. Each cairo font face
+// holds its FT_Face and a reference to the library: cairo may keep a face
+// in its caches after the painter is gone, and frees it (and, with the last
+// one, the library) through the user data's destroy function.
+struct Library {
+    FT_Library ft = nullptr;
+    Library() {
+        if (FT_Init_FreeType(&ft)) throw std::runtime_error("FreeType: cannot start");
+    }
+    ~Library() { FT_Done_FreeType(ft); }
+    Library(const Library&) = delete;
+    Library& operator=(const Library&) = delete;
+};
+
+std::shared_ptr<Library> library() {
+    static std::mutex mutex;
+    static std::weak_ptr<Library> shared;
+    const std::lock_guard<std::mutex> lock(mutex);
+    std::shared_ptr<Library> lib = shared.lock();
+    if (!lib) shared = lib = std::make_shared<Library>();
+    return lib;
+}
+
+struct FaceHolder {
+    std::shared_ptr<Library> library;
+    FT_Face face = nullptr;
+    ~FaceHolder() {
+        if (face) FT_Done_Face(face);
+    }
+};
+
+const cairo_user_data_key_t face_key{};
+
+void set_rgba(cairo_t* cr, ImU32 c) {
+    cairo_set_source_rgba(cr, static_cast<double>(c & 0xFF) / 255.0, static_cast<double>((c >> 8) & 0xFF) / 255.0,
+                          static_cast<double>((c >> 16) & 0xFF) / 255.0, static_cast<double>(c >> 24) / 255.0);
+}
+
+// A rectangle with rounded corners; the radius is clamped as ImGui does.
+void rounded_path(cairo_t* cr, ImVec2 a, ImVec2 b, float rounding) {
+    const double r = std::min<double>(rounding, std::min(b.x - a.x, b.y - a.y) * 0.5);
+    cairo_new_sub_path(cr);
+    if (r < 0.01) {
+        cairo_rectangle(cr, a.x, a.y, b.x - a.x, b.y - a.y);
+        return;
+    }
+    const double pi = 3.14159265358979323846;
+    cairo_arc(cr, b.x - r, a.y + r, r, -pi / 2, 0);
+    cairo_arc(cr, b.x - r, b.y - r, r, 0, pi / 2);
+    cairo_arc(cr, a.x + r, b.y - r, r, pi / 2, pi);
+    cairo_arc(cr, a.x + r, a.y + r, r, pi, 3 * pi / 2);
+    cairo_close_path(cr);
+}
+
+std::string file_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+CairoPainter::CairoPainter(cairo_t* cr, const render::Fonts& fonts) : cr_(cr) {
+    options_ = cairo_font_options_create();
+    cairo_surface_get_font_options(cairo_get_target(cr_), options_);
+    const std::shared_ptr<Library> lib = library();
+    for (std::size_t i = 0; i < render::face_count; ++i) {
+        const std::string& file = fonts.file(static_cast<render::Face>(i));
+        auto holder = std::make_unique<FaceHolder>();
+        holder->library = lib;
+        if (FT_New_Face(lib->ft, file.c_str(), 0, &holder->face) || !holder->face)
+            throw std::runtime_error("FreeType: cannot load the font " + file);
+        const FT_Face ft = holder->face;
+        const double line = static_cast<double>(ft->ascender - ft->descender);
+        Face& face = faces_[i];
+        if (FT_IS_SCALABLE(ft) && line > 0) {
+            face.em_per_px = static_cast<double>(ft->units_per_EM) / line;
+            face.ascent_per_px = static_cast<double>(ft->ascender) / line;
+        }
+        face.face = cairo_ft_font_face_create_for_ft_face(ft, 0);
+        if (cairo_font_face_status(face.face) != CAIRO_STATUS_SUCCESS ||
+            cairo_font_face_set_user_data(face.face, &face_key, holder.get(),
+                                          [](void* p) { delete static_cast<FaceHolder*>(p); }) !=
+                CAIRO_STATUS_SUCCESS) {
+            cairo_font_face_destroy(face.face);
+            face.face = nullptr;
+            throw std::runtime_error("cairo: cannot use the font " + file);
+        }
+        holder.release();  // the font face owns it now
+    }
+}
+
+CairoPainter::~CairoPainter() {
+    for (auto& [key, font] : scaled_) cairo_scaled_font_destroy(font);
+    for (Face& face : faces_)
+        if (face.face) cairo_font_face_destroy(face.face);
+    for (auto& [path, image] : images_)
+        if (image.surface) cairo_surface_destroy(image.surface);
+    cairo_font_options_destroy(options_);
+}
+
+cairo_scaled_font_t* CairoPainter::use_font(const FontSpec& font) {
+    const auto key = std::make_pair(static_cast<int>(font.face), font.px);
+    auto it = scaled_.find(key);
+    if (it == scaled_.end()) {
+        const Face& face = faces_[static_cast<std::size_t>(font.face)];
+        cairo_matrix_t size, ctm;
+        cairo_matrix_init_scale(&size, font.px * face.em_per_px, font.px * face.em_per_px);
+        cairo_matrix_init_identity(&ctm);
+        it = scaled_.emplace(key, cairo_scaled_font_create(face.face, &size, &ctm, options_)).first;
+    }
+    cairo_set_scaled_font(cr_, it->second);
+    return it->second;
+}
+
+float CairoPainter::text_width(const FontSpec& font, std::string_view text) {
+    cairo_text_extents_t extents;
+    cairo_scaled_font_text_extents(use_font(font), std::string(text).c_str(), &extents);
+    return static_cast<float>(extents.x_advance);
+}
+
+void CairoPainter::text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text) {
+    if (text.empty()) return;
+    use_font(font);
+    set_rgba(cr_, color);
+    const double ascent = font.px * faces_[static_cast<std::size_t>(font.face)].ascent_per_px;
+    cairo_move_to(cr_, pos.x, pos.y + ascent);
+    cairo_show_text(cr_, std::string(text).c_str());
+    cairo_new_path(cr_);
+}
+
+void CairoPainter::rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding) {
+    set_rgba(cr_, color);
+    rounded_path(cr_, min, max, rounding);
+    cairo_fill(cr_);
+}
+
+void CairoPainter::fill(ImVec2 min, ImVec2 max, ImU32 color, float rounding) { rect(min, max, color, rounding); }
+
+void CairoPainter::gradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) {
+    cairo_pattern_t* pattern = cairo_pattern_create_linear(0, min.y, 0, max.y);
+    auto stop = [&](double at, ImU32 c) {
+        cairo_pattern_add_color_stop_rgba(pattern, at, static_cast<double>(c & 0xFF) / 255.0,
+                                          static_cast<double>((c >> 8) & 0xFF) / 255.0,
+                                          static_cast<double>((c >> 16) & 0xFF) / 255.0, static_cast<double>(c >> 24) / 255.0);
+    };
+    stop(0, top);
+    stop(1, bottom);
+    cairo_set_source(cr_, pattern);
+    cairo_rectangle(cr_, min.x, min.y, max.x - min.x, max.y - min.y);
+    cairo_fill(cr_);
+    cairo_pattern_destroy(pattern);
+}
+
+void CairoPainter::frame(ImVec2 min, ImVec2 max, ImU32 color, float rounding, float thickness) {
+    set_rgba(cr_, color);
+    rounded_path(cr_, min, max, rounding);
+    cairo_set_line_width(cr_, thickness);
+    cairo_stroke(cr_);
+}
+
+void CairoPainter::line(ImVec2 a, ImVec2 b, ImU32 color, float thickness) {
+    set_rgba(cr_, color);
+    cairo_move_to(cr_, a.x, a.y);
+    cairo_line_to(cr_, b.x, b.y);
+    cairo_set_line_width(cr_, thickness);
+    cairo_set_line_cap(cr_, CAIRO_LINE_CAP_BUTT);
+    cairo_stroke(cr_);
+}
+
+void CairoPainter::push_clip(ImVec2 min, ImVec2 max) {
+    cairo_save(cr_);
+    cairo_rectangle(cr_, min.x, min.y, std::max(0.0f, max.x - min.x), std::max(0.0f, max.y - min.y));
+    cairo_clip(cr_);
+}
+
+void CairoPainter::pop_clip() { cairo_restore(cr_); }
+
+const CairoPainter::Image& CairoPainter::load(const std::filesystem::path& path) {
+    auto it = images_.find(path);
+    if (it != images_.end()) return it->second;
+    Image image;
+    int w = 0, h = 0, channels = 0;
+    std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> pixels(stbi_load(path.c_str(), &w, &h, &channels, 4),
+                                                                 stbi_image_free);
+    if (!pixels) {
+        image.info.error = std::string("cannot read image: ") + stbi_failure_reason();
+        return images_.emplace(path, std::move(image)).first->second;
+    }
+    cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        image.info.error = "image too large: " + std::to_string(w) + "x" + std::to_string(h);
+        return images_.emplace(path, std::move(image)).first->second;
+    }
+    // RGBA bytes to cairo's premultiplied, native-endian ARGB words.
+    cairo_surface_flush(surface);
+    unsigned char* data = cairo_image_surface_get_data(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    for (int y = 0; y < h; ++y) {
+        auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
+        const stbi_uc* p = pixels.get() + static_cast<std::size_t>(y) * static_cast<std::size_t>(w) * 4;
+        for (int x = 0; x < w; ++x, p += 4) {
+            const std::uint32_t a = p[3];
+            auto pre = [a](std::uint32_t v) { return (v * a + 127) / 255; };
+            row[x] = a << 24 | pre(p[0]) << 16 | pre(p[1]) << 8 | pre(p[2]);
+        }
+    }
+    cairo_surface_mark_dirty(surface);
+    // A JPEG goes into a PDF as the file itself, not as decoded pixels; and an
+    // image drawn on many pages is embedded once.
+    const std::string ext = path.extension().string();
+    if (ext == ".jpg" || ext == ".jpeg" || ext == ".JPG" || ext == ".JPEG") {
+        auto* bytes = new std::string(file_bytes(path));
+        if (bytes->empty() ||
+            cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG,
+                                        reinterpret_cast<const unsigned char*>(bytes->data()), bytes->size(),
+                                        [](void* p) { delete static_cast<std::string*>(p); }, bytes) !=
+                CAIRO_STATUS_SUCCESS)
+            delete bytes;
+    }
+    auto* id = new std::string(std::filesystem::absolute(path).string());
+    if (cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_UNIQUE_ID,
+                                    reinterpret_cast<const unsigned char*>(id->data()), id->size(),
+                                    [](void* p) { delete static_cast<std::string*>(p); }, id) != CAIRO_STATUS_SUCCESS)
+        delete id;
+    image.surface = surface;
+    image.info = {w, h, {}};
+    return images_.emplace(path, std::move(image)).first->second;
+}
+
+ImageInfo CairoPainter::image_info(const std::filesystem::path& path) { return load(path).info; }
+
+void CairoPainter::image(const std::filesystem::path& path, ImVec2 min, ImVec2 max, float rounding) {
+    const Image& image = load(path);
+    if (!image.surface || max.x <= min.x || max.y <= min.y) return;
+    cairo_save(cr_);
+    rounded_path(cr_, min, max, rounding);
+    cairo_clip(cr_);
+    cairo_translate(cr_, min.x, min.y);
+    cairo_scale(cr_, (max.x - min.x) / static_cast<double>(image.info.width),
+                (max.y - min.y) / static_cast<double>(image.info.height));
+    cairo_set_source_surface(cr_, image.surface, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr_), CAIRO_FILTER_GOOD);
+    cairo_paint(cr_);
+    cairo_restore(cr_);
+}
+
+}  // namespace livedeck::views
