@@ -9,7 +9,12 @@ extern "C" {
 }
 
 #include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace livedeck::exporting {
 
@@ -30,6 +35,22 @@ std::optional<std::string> video_kind(const std::filesystem::path& path) {
     if (ext == ".webm") return "webm";
     return std::nullopt;
 }
+
+// Frames waiting for the encoder thread: a few at most, so memory stays
+// bounded and the renderer waits when the encoder falls behind.
+struct Encoder::Queue {
+    struct Item {
+        render::Image image;
+        std::int64_t pts;
+        bool keyframe;
+    };
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<Item> items;
+    bool closed = false;
+    std::exception_ptr error;
+    std::thread worker;
+};
 
 struct Encoder::Av {
     AVFormatContext* format = nullptr;
@@ -58,6 +79,7 @@ struct Encoder::Av {
 };
 
 Encoder::Encoder(const EncoderOptions& options) : av_(std::make_unique<Av>()), options_(options) {
+    av_log_set_level(AV_LOG_ERROR);  // the encoders' chatter is not ours to print
     const std::string path = options.output.string();
     const auto kind = video_kind(options.output);
     if (!kind) throw std::runtime_error(path + ": not a video file name (.mp4, .mkv or .webm)");
@@ -76,7 +98,7 @@ Encoder::Encoder(const EncoderOptions& options) : av_(std::make_unique<Av>()), o
     c->pix_fmt = AV_PIX_FMT_YUV420P;
     c->time_base = AVRational{1, 1000};  // milliseconds: each frame at its own time
     c->framerate = AVRational{options.fps, 1};
-    c->gop_size = options.fps * 10;      // keyframes come where asked (every <= 2 s)
+    c->gop_size = options.fps * 20;      // keyframes come where asked (every <= 10 s) and at slide changes
     c->max_b_frames = 0;
     if (av_->format->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     AVDictionary* opts = nullptr;
@@ -133,9 +155,43 @@ Encoder::Encoder(const EncoderOptions& options) : av_(std::make_unique<Av>()), o
     av_->sws = sws_getContext(c->width, c->height, AV_PIX_FMT_RGBA, c->width, c->height, AV_PIX_FMT_YUV420P,
                               SWS_POINT, nullptr, nullptr, nullptr);
     if (!av_->sws) throw std::runtime_error("cannot convert RGBA to YUV");
+    queue_ = std::make_unique<Queue>();
+    queue_->worker = std::thread([this] { work(); });
 }
 
-Encoder::~Encoder() = default;
+Encoder::~Encoder() {
+    {
+        std::lock_guard lock(queue_->mutex);
+        queue_->closed = true;
+        queue_->items.clear();  // an export given up: nothing more to encode
+    }
+    queue_->changed.notify_all();
+    if (queue_->worker.joinable()) queue_->worker.join();
+}
+
+void Encoder::work() {
+    for (;;) {
+        Queue::Item item;
+        {
+            std::unique_lock lock(queue_->mutex);
+            queue_->changed.wait(lock, [&] { return queue_->closed || !queue_->items.empty(); });
+            if (queue_->items.empty()) return;  // closed and drained
+            item = std::move(queue_->items.front());
+            queue_->items.pop_front();
+        }
+        queue_->changed.notify_all();
+        try {
+            encode(item.image, item.pts, item.keyframe);
+        } catch (...) {
+            std::lock_guard lock(queue_->mutex);
+            queue_->error = std::current_exception();
+            queue_->closed = true;
+            queue_->items.clear();
+            queue_->changed.notify_all();
+            return;
+        }
+    }
+}
 
 namespace {
 
@@ -154,7 +210,7 @@ void drain(AVCodecContext* c, AVFormatContext* format, AVStream* stream, AVPacke
 
 }  // namespace
 
-void Encoder::add(const render::Image& image, double seconds, bool keyframe) {
+void Encoder::add(const render::Image& frame, double seconds, bool keyframe) {
     if (finished_) return;
     const std::string path = options_.output.string();
     if (!av_->header_written) {
@@ -182,6 +238,16 @@ void Encoder::add(const render::Image& image, double seconds, bool keyframe) {
     const std::int64_t pts = std::llround(seconds * 1000);
     if (pts <= std::llround(last_ * 1000)) return;  // one frame a millisecond at most
     last_ = seconds;
+    std::unique_lock lock(queue_->mutex);
+    queue_->changed.wait(lock, [&] { return queue_->items.size() < 3 || queue_->error; });
+    if (queue_->error) std::rethrow_exception(queue_->error);
+    queue_->items.push_back({frame, pts, keyframe});
+    lock.unlock();
+    queue_->changed.notify_all();
+}
+
+void Encoder::encode(const render::Image& image, std::int64_t pts, bool keyframe) {
+    const std::string path = options_.output.string();
     if (av_frame_make_writable(av_->frame) < 0) throw std::runtime_error("out of memory for a video frame");
     const uint8_t* src[1] = {image.rgba.data()};
     const int stride[1] = {image.width * 4};
@@ -197,6 +263,13 @@ void Encoder::finish(double end) {
     if (finished_) return;
     finished_ = true;
     const std::string path = options_.output.string();
+    {
+        std::lock_guard lock(queue_->mutex);
+        queue_->closed = true;  // the worker encodes what is queued, then ends
+    }
+    queue_->changed.notify_all();
+    queue_->worker.join();
+    if (queue_->error) std::rethrow_exception(queue_->error);
     if (!av_->header_written) throw std::runtime_error("no frame to write into " + path);
     avcodec_send_frame(av_->video, nullptr);
     drain(av_->video, av_->format, av_->video_stream, av_->packet, path);

@@ -4,6 +4,7 @@
 // front (faststart); every write is checked.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -42,7 +43,9 @@ public:
     Encoder& operator=(const Encoder&) = delete;
 
     // A frame shown from `seconds` on (strictly after the last one's time).
-    // `keyframe`: seekable from here.
+    // `keyframe`: seekable from here. The frame is converted and encoded on
+    // the encoder's own thread while the caller renders the next one; an
+    // error there comes back from a later add() or from finish().
     void add(const render::Image& frame, double seconds, bool keyframe);
     // Flushes the encoder, copies the audio up to `end` seconds, writes the
     // chapters and the index. The file lasts until `end`.
@@ -51,8 +54,13 @@ public:
     const std::string& audio_warning() const { return audio_warning_; }
 
 private:
+    void encode(const render::Image& frame, std::int64_t pts, bool keyframe);  // the encoder thread
+    void work();
+
     struct Av;
     std::unique_ptr<Av> av_;
+    struct Queue;
+    std::unique_ptr<Queue> queue_;
     EncoderOptions options_;
     std::string audio_warning_;
     double last_ = -1;

@@ -20,10 +20,7 @@
 
 #include "export/encoder.hpp"
 #include "render/context.hpp"
-#if __has_include("views/export_pdf.hpp")
 #include "views/export_pdf.hpp"
-#define LIVEDECK_HAVE_PDF 1
-#endif
 #include "views/layouts.hpp"
 
 namespace livedeck::exporting {
@@ -256,7 +253,11 @@ int export_video(const VideoJob& job, const std::atomic<bool>& interrupted) {
 
     views::UiState ui;
     render::Image previous;
-    double last_key = -1e9, last_status = -1;
+    // A frame at least every 2 s (so a seek lands near its time: a repeat costs
+    // almost nothing), a keyframe at least every 10 s (x264 adds its own at
+    // slide changes).
+    constexpr double repeat_every = 2.0, keyframe_every = 10.0;
+    double last_frame = -1e9, last_key = -1e9, last_status = -1;
     int frames = 0, encoded = 0;
     Progress progress(job.quiet, duration);
     const auto started = std::chrono::steady_clock::now();
@@ -276,27 +277,31 @@ int export_video(const VideoJob& job, const std::atomic<bool>& interrupted) {
         const show::DemoSlot* slot = replay.show().current_demo();
         const bool ticking = slot && slot->running() && replay.show().screen() == show::Screen::Slide;
         const double status = ticking ? std::floor(slot->demo_time(t) * 10) : -1;
-        const bool key_due = v - last_key >= 2.0;
-        if (!changed && status == last_status && !key_due) {
+        const bool repeat_due = v - last_frame >= repeat_every;
+        const bool key_due = v - last_key >= keyframe_every;
+        const bool moved = changed || status != last_status;
+        if (!moved && !repeat_due) {
             // Nothing until the next entry or status tick: jump the grid there.
             double next = replay.next_time() - t0;
             if (ticking) next = std::min(next, (status + 1) / 10 + slot->started - t0);
-            next = std::min(next, last_key + 2.0);
+            next = std::min(next, last_frame + repeat_every);
             const std::int64_t to = static_cast<std::int64_t>(std::ceil(next * job.fps - 1e-9));
             if (to > k + 1) k = to - 1;
             continue;
         }
         last_status = status;
-        replay.show().update();
-        views::draw_frame(gl, stage, views::Frame{replay.show(), ui, t, 0, views::Role::Audience});
-        render::Image image = gl.read_back();
-        ++frames;
-        const bool same = image.rgba == previous.rgba;
-        if (same && !key_due) continue;
-        encoder.add(image, v, key_due);
+        if (moved) {
+            views::draw_frame(gl, stage, views::Frame{replay.show(), ui, t, 0, views::Role::Audience});
+            render::Image image = gl.read_back();
+            ++frames;
+            const bool same = image.rgba == previous.rgba;
+            previous = std::move(image);
+            if (same && !repeat_due && !key_due) continue;
+        }
+        encoder.add(previous, v, key_due);  // a repeat is the last frame again
         ++encoded;
+        last_frame = v;
         if (key_due) last_key = v;
-        previous = std::move(image);
         progress.update(v);
     }
     encoder.finish(stopped ? v : duration);
@@ -369,17 +374,12 @@ int run(const ExportOptions& options, const std::atomic<bool>& interrupted) {
         const std::filesystem::path& out = options.output;
         if (options.png) return export_pngs(options, interrupted);
         if (out.extension() == ".pdf") {
-#ifndef LIVEDECK_HAVE_PDF
-            std::cerr << "livedeck export: PDF is not built in yet\n";
-            return 2;
-#else
             views::PdfOptions pdf;
             pdf.show = options.show;
             pdf.output = out;
             pdf.run_demos = options.run_demos;
             pdf.notes = options.notes;
             return views::export_pdf(pdf);
-#endif
         }
         if (!video_kind(out)) {
             std::cerr << "livedeck export: cannot tell what to make of '" << out.string()
