@@ -26,6 +26,7 @@ const char* kind_name(Entry::Kind kind) {
     case Entry::Kind::Marker: return "marker";
     case Entry::Kind::Pause: return "pause";
     case Entry::Kind::Resume: return "resume";
+    case Entry::Kind::Tick: return "tick";
     case Entry::Kind::End: return "end";
     }
     return "?";
@@ -197,6 +198,12 @@ void Recorder::record(const show::SessionEvent& e) {
     default: return;  // the presenter's own clock and rejected reloads are not the audience's
     }
     write_line(dump(j), true);
+}
+
+void Recorder::tick(double t) {
+    if (ended_ || t - last_tick_ < 0.5) return;
+    last_tick_ = t;
+    write_line(dump(line_of(t, Entry::Kind::Tick)), true);
 }
 
 void Recorder::marker(const std::string& title, double t) {

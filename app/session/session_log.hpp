@@ -48,6 +48,9 @@ public:
     // Writes what is buffered; call once a frame. Events are buffered at
     // most until then, discrete ones (slides, runs, markers) not at all.
     void flush();
+    // Says the recording is still going at t (a line every half second at
+    // most), so that a crash loses at most that much of its end.
+    void tick(double t);
     // Ends the log (idempotent).
     void end(double t);
 
@@ -69,6 +72,7 @@ private:
     int decks_ = 0;
     double started_ = 0;
     double paused_total_ = 0;
+    double last_tick_ = 0;
     std::optional<double> paused_at_;
     bool paused_ = false;
     bool ended_ = false;
@@ -80,7 +84,7 @@ private:
 // One event of a recording, in the log's order.
 struct Entry {
     double t = 0;
-    enum class Kind { Deck, Slide, Screen, Run, Stop, Step, Trace, Marker, Pause, Resume, End } kind = Kind::End;
+    enum class Kind { Deck, Slide, Screen, Run, Stop, Step, Trace, Marker, Pause, Resume, Tick, End } kind = Kind::End;
     int slide = -1;
     std::string text;              // Deck: the deck file (in the recording); Screen: slide|black|white;
                                    // Run: the demo; Marker: its title; Trace: the actor

@@ -183,6 +183,7 @@ public:
     // recording (the talk goes on) and says why.
     void flush(double t) {
         if (!log_) return;
+        log_->tick(t);
         log_->flush();
         if (!log_->error().empty()) {
             status_ = log_->error();
@@ -193,7 +194,6 @@ public:
             status_ = "audio stopped: " + mic_->error();
             mic_.reset();
         }
-        (void)t;
     }
 
     double elapsed(double t) const { return log_ ? log_->elapsed(t) : 0; }
@@ -340,9 +340,11 @@ int present(const AppOptions& options) {
         const bool moving = show.update() || show.animating() || settle > 0;
         recording.flush(t);
         controller.set_recording(recording.on(), recording.elapsed(t), recording.status());
+        const bool console_layout = controller.ui().layout != Layout::Audience;
         for (Screen& s : screens) {
             // The console's clocks tick; the audience's screen moves only with the show.
-            if (!(moving || s.dirty || s.role != Role::Audience)) continue;
+            const bool clocks = s.role == Role::Console || (s.role == Role::Single && console_layout);
+            if (!(moving || s.dirty || clocks)) continue;
             const Intents intents = draw_frame(*s.window, *s.stage, Frame{show, controller.ui(), t, wall, s.role});
             s.window->swap();
             s.dirty = false;
@@ -362,9 +364,9 @@ int present(const AppOptions& options) {
             wait = 1.0 / 60.0;
         else
             wait = console_shown ? next_clock_change(show, t, wall) : -1;
-        if (console_shown && recording.on()) {  // the REC time ticks
+        if (recording.on()) {  // the REC time ticks, and the log says it goes on
             const double e = recording.elapsed(t);
-            wait = std::min(wait < 0 ? 1.0 : wait, std::max(0.01, std::floor(e) + 1.0 - e));
+            wait = std::min(wait < 0 ? 0.5 : wait, std::max(0.01, std::floor(e * 2) / 2 + 0.5 - e));
         }
     }
     recording.stop(now());
