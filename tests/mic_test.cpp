@@ -53,8 +53,11 @@ struct TempDir {
         if (::mkdtemp(pattern.data())) path = pattern;
     }
     ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
+        std::error_code error;
+        for (int i = 0; i < 5 && !path.empty() && fs::exists(path); ++i) {  // a daemon may still be leaving
+            fs::remove_all(path, error);
+            if (error) std::this_thread::sleep_for(50ms);
+        }
     }
 };
 
@@ -120,7 +123,11 @@ public:
     void stop() {
         if (keeper_ > 0) ::kill(keeper_, SIGTERM);
         keeper_ = 0;
-        if (started_) run_command("pulseaudio --kill");
+        if (started_) {
+            run_command("pulseaudio --kill");  // asks; the daemon then cleans up its files
+            for (int i = 0; i < 100 && run_command("pulseaudio --check").status == 0; ++i)
+                std::this_thread::sleep_for(20ms);
+        }
         started_ = false;
     }
     bool ok() const { return started_; }
