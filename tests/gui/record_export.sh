@@ -25,6 +25,9 @@ pulseaudio -D --exit-idle-time=-1 -n --load="module-null-sink sink_name=mic" \
   --load=module-native-protocol-unix 2>"$work/pulse.log" || fail "pulseaudio did not start: $(cat "$work/pulse.log")"
 for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
 pactl info >/dev/null 2>&1 || fail "pulseaudio does not answer"
+# A null sink with no low-latency reader runs 2 s ahead and is silent meanwhile:
+# wake it the way tests/mic_test.cpp does.
+pactl suspend-sink mic 1 && pactl suspend-sink mic 0
 # One second of a 1 kHz tone.
 ffmpeg -loglevel error -f lavfi -i "sine=frequency=1000:duration=1" -ac 1 -ar 48000 "$work/tone.wav"
 
@@ -88,9 +91,10 @@ text=$(tesseract "$work/typed.png" - 2>/dev/null)
 grep -q "The chicken says" <<<"$text" || fail "the demo's output is not in the video: $text"
 frame 0.5 "$work/first.png"
 tesseract "$work/first.png" - 2>/dev/null | grep -q "GUI test deck" || fail "slide 1 not at the start"
-# The tone: audible in the audio, about where it was played (on slide 2).
-tone_at=$(ffmpeg -hide_banner -nostats -i "$work/talk.mkv" -map 0:a -af "silencedetect=noise=-30dB:d=0.3" -f null - 2>&1 |
-  awk '/silence_end/ {print $5; exit}')
-[ -n "$tone_at" ] || fail "no tone in the audio"
-echo "tone at $tone_at s of video"
+# The tone: in the video's audio (a silent recording peaks far lower).
+peak=$(ffmpeg -hide_banner -nostats -i "$work/talk.mkv" -map 0:a -af volumedetect -f null - 2>&1 |
+  awk '/max_volume/ {print $5}')
+[ -n "$peak" ] || fail "no audio to measure"
+awk -v p="$peak" 'BEGIN { exit !(p > -30) }' || fail "the tone is not in the audio (peak $peak dB)"
+echo "audio peak $peak dB"
 echo "record and export test passed"
