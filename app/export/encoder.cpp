@@ -64,8 +64,11 @@ struct Encoder::Av {
     int audio_index = -1;
     AVStream* audio_stream = nullptr;
     bool header_written = false;
+    std::mutex write;                // the header and packets: the encoder thread and begin()
+    std::vector<AVPacket*> pending;  // encoded before the header could go out (codec time base)
 
     ~Av() {
+        for (AVPacket*& p : pending) av_packet_free(&p);
         sws_freeContext(sws);
         av_packet_free(&packet);
         av_frame_free(&frame);
@@ -195,46 +198,69 @@ void Encoder::work() {
 
 namespace {
 
-// Writes every packet the encoder has ready.
-void drain(AVCodecContext* c, AVFormatContext* format, AVStream* stream, AVPacket* packet, const std::string& path) {
+// Hands every packet the encoder has ready to `write`.
+template <typename Write>
+void drain(AVCodecContext* c, AVPacket* packet, Write write) {
     for (;;) {
         const int e = avcodec_receive_packet(c, packet);
         if (e == AVERROR(EAGAIN) || e == AVERROR_EOF) return;
         if (e < 0) throw std::runtime_error("video encoder: " + av_error(e));
-        av_packet_rescale_ts(packet, c->time_base, stream->time_base);
-        packet->stream_index = stream->index;
-        if (const int w = av_interleaved_write_frame(format, packet); w < 0)
-            throw std::runtime_error("cannot write " + path + ": " + av_error(w));
+        write(packet);
     }
 }
 
 }  // namespace
 
+void Encoder::write_header() {
+    // Chapters: each until the next one, the last until the end.
+    const std::vector<Chapter>& chapters = options_.chapters;
+    for (std::size_t i = 0; i < chapters.size(); ++i) {
+        const double from = chapters[i].start;
+        const double to = i + 1 < chapters.size() ? chapters[i + 1].start : options_.duration;
+        if (to <= from) continue;
+        auto* ch = static_cast<AVChapter*>(av_mallocz(sizeof(AVChapter)));
+        ch->id = static_cast<std::int64_t>(i + 1);
+        ch->time_base = AVRational{1, 1000};
+        ch->start = std::llround(from * 1000);
+        ch->end = std::llround(to * 1000);
+        av_dict_set(&ch->metadata, "title", chapters[i].title.c_str(), 0);
+        av_dynarray_add(&av_->format->chapters, reinterpret_cast<int*>(&av_->format->nb_chapters), ch);
+    }
+    AVDictionary* opts = nullptr;
+    if (video_kind(options_.output) == "mp4") av_dict_set(&opts, "movflags", "+faststart", 0);
+    const int e = avformat_write_header(av_->format, &opts);
+    av_dict_free(&opts);
+    if (e < 0) throw std::runtime_error("cannot write " + options_.output.string() + ": " + av_error(e));
+    av_->header_written = true;
+    for (AVPacket*& p : av_->pending) {
+        write_video(p);
+        av_packet_free(&p);
+    }
+    av_->pending.clear();
+}
+
+void Encoder::write_video(AVPacket* packet) {
+    if (!av_->header_written) {
+        av_->pending.push_back(av_packet_clone(packet));
+        return;
+    }
+    av_packet_rescale_ts(packet, av_->video->time_base, av_->video_stream->time_base);
+    packet->stream_index = av_->video_stream->index;
+    if (const int w = av_interleaved_write_frame(av_->format, packet); w < 0)
+        throw std::runtime_error("cannot write " + options_.output.string() + ": " + av_error(w));
+}
+
+void Encoder::begin(std::vector<Chapter> chapters, double duration) {
+    std::lock_guard lock(av_->write);
+    if (av_->header_written) return;
+    options_.chapters = std::move(chapters);
+    options_.duration = duration;
+    write_header();
+}
+
 void Encoder::add(const render::Image& frame, double seconds, bool keyframe) {
     if (finished_) return;
-    const std::string path = options_.output.string();
-    if (!av_->header_written) {
-        // Chapters: each until the next one, the last until the end.
-        const std::vector<Chapter>& chapters = options_.chapters;
-        for (std::size_t i = 0; i < chapters.size(); ++i) {
-            const double from = chapters[i].start;
-            const double to = i + 1 < chapters.size() ? chapters[i + 1].start : options_.duration;
-            if (to <= from) continue;
-            auto* ch = static_cast<AVChapter*>(av_mallocz(sizeof(AVChapter)));
-            ch->id = static_cast<std::int64_t>(i + 1);
-            ch->time_base = AVRational{1, 1000};
-            ch->start = std::llround(from * 1000);
-            ch->end = std::llround(to * 1000);
-            av_dict_set(&ch->metadata, "title", chapters[i].title.c_str(), 0);
-            av_dynarray_add(&av_->format->chapters, reinterpret_cast<int*>(&av_->format->nb_chapters), ch);
-        }
-        AVDictionary* opts = nullptr;
-        if (video_kind(options_.output) == "mp4") av_dict_set(&opts, "movflags", "+faststart", 0);
-        const int e = avformat_write_header(av_->format, &opts);
-        av_dict_free(&opts);
-        if (e < 0) throw std::runtime_error("cannot write " + path + ": " + av_error(e));
-        av_->header_written = true;
-    }
+    if (options_.chapters_known && !av_->header_written) begin(options_.chapters, options_.duration);
     const std::int64_t pts = std::llround(seconds * 1000);
     if (pts <= std::llround(last_ * 1000)) return;  // one frame a millisecond at most
     last_ = seconds;
@@ -247,7 +273,6 @@ void Encoder::add(const render::Image& frame, double seconds, bool keyframe) {
 }
 
 void Encoder::encode(const render::Image& image, std::int64_t pts, bool keyframe) {
-    const std::string path = options_.output.string();
     if (av_frame_make_writable(av_->frame) < 0) throw std::runtime_error("out of memory for a video frame");
     const uint8_t* src[1] = {image.rgba.data()};
     const int stride[1] = {image.width * 4};
@@ -256,7 +281,10 @@ void Encoder::encode(const render::Image& image, std::int64_t pts, bool keyframe
     av_->frame->pict_type = keyframe ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
     if (const int e = avcodec_send_frame(av_->video, av_->frame); e < 0)
         throw std::runtime_error("video encoder: " + av_error(e));
-    drain(av_->video, av_->format, av_->video_stream, av_->packet, path);
+    drain(av_->video, av_->packet, [&](AVPacket* p) {
+        std::lock_guard lock(av_->write);
+        write_video(p);
+    });
 }
 
 void Encoder::finish(double end) {
@@ -270,9 +298,14 @@ void Encoder::finish(double end) {
     queue_->changed.notify_all();
     queue_->worker.join();
     if (queue_->error) std::rethrow_exception(queue_->error);
-    if (!av_->header_written) throw std::runtime_error("no frame to write into " + path);
+    if (last_ < 0) throw std::runtime_error("no frame to write into " + path);
+    if (!av_->header_written) {  // cut short before the chapters were known: those so far, until here
+        options_.duration = end;
+        while (!options_.chapters.empty() && options_.chapters.back().start >= end) options_.chapters.pop_back();
+        write_header();
+    }
     avcodec_send_frame(av_->video, nullptr);
-    drain(av_->video, av_->format, av_->video_stream, av_->packet, path);
+    drain(av_->video, av_->packet, [&](AVPacket* p) { write_video(p); });
     // The audio, shifted onto the video's time and cut at its end.
     if (av_->audio_stream) {
         AVStream* in = av_->audio_in->streams[av_->audio_index];

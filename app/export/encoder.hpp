@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "render/context.hpp"
+
+struct AVPacket;
 
 namespace livedeck::exporting {
 
@@ -28,9 +31,12 @@ struct EncoderOptions {
     // seconds (session time to video time); none when empty.
     std::filesystem::path audio;
     double audio_offset = 0;
-    // Chapters (in order) and the video's length: MP4 needs them up front.
+    // Chapters (in order) and the video's length: MP4 needs them before its
+    // header. When they are not known yet, frames are encoded all the same
+    // and wait in memory (a few MB) until begin() gives them.
     std::vector<Chapter> chapters;
     double duration = 0;
+    bool chapters_known = true;
 };
 
 class Encoder {
@@ -47,6 +53,9 @@ public:
     // the encoder's own thread while the caller renders the next one; an
     // error there comes back from a later add() or from finish().
     void add(const render::Image& frame, double seconds, bool keyframe);
+    // The chapters and length, once known (see EncoderOptions::chapters_known):
+    // writes the header and what was encoded so far.
+    void begin(std::vector<Chapter> chapters, double duration);
     // Flushes the encoder, copies the audio up to `end` seconds, writes the
     // chapters and the index. The file lasts until `end`.
     void finish(double end);
@@ -56,6 +65,8 @@ public:
 private:
     void encode(const render::Image& frame, std::int64_t pts, bool keyframe);  // the encoder thread
     void work();
+    void write_video(AVPacket* packet);  // or keep it until the header is out
+    void write_header();
 
     struct Av;
     std::unique_ptr<Av> av_;

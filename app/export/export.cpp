@@ -35,39 +35,49 @@ namespace {
 // nothing itself: the state at any time is the state the audience saw.
 class Replay {
 public:
-    explicit Replay(const session::Recording& recording) : recording_(recording) {
-        order_.reserve(recording.entries.size());
-        for (const Entry& e : recording.entries) order_.push_back(&e);
-        // Trace events are logged once a frame, after the slide events of that
-        // frame: put everything back in time order (stable: same times keep theirs).
-        std::stable_sort(order_.begin(), order_.end(), [](const Entry* a, const Entry* b) { return a->t < b->t; });
+    // `deck`: the deck to start with; `dir`: where a recording's deck files are.
+    Replay(std::filesystem::path dir, const std::filesystem::path& deck) : dir_(std::move(dir)) {
         show::Options o;
-        o.deck_path = first_deck();
+        o.deck_path = deck;
         o.manual_steps = false;
         show_ = std::make_unique<show::Presentation>(o, 0.0);
     }
+    explicit Replay(const session::Recording& recording)
+        : Replay(recording.dir, first_deck(recording)) {
+        entries_ = recording.entries;
+        // Trace events are logged once a frame, after the slide events of that
+        // frame: put everything back in time order (stable: same times keep theirs).
+        std::stable_sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.t < b.t; });
+        complete_ = true;
+    }
+
+    // More entries, later than those already in (a walk-through as it is made).
+    void append(Entry e) { entries_.push_back(std::move(e)); }
+    void set_complete() { complete_ = true; }
+    bool complete() const { return complete_; }
+    const std::vector<Entry>& entries() const { return entries_; }
 
     // Applies every entry up to time t; returns how many.
     int advance(double t) {
         int applied = 0;
-        for (; next_ < order_.size() && order_[next_]->t <= t; ++next_, ++applied) apply(*order_[next_]);
+        for (; next_ < entries_.size() && entries_[next_].t <= t; ++next_, ++applied) apply(entries_[next_]);
         return applied;
     }
-    bool finished() const { return next_ >= order_.size(); }
-    double next_time() const { return finished() ? 1e18 : order_[next_]->t; }
+    // The time of the next entry (of those in so far).
+    double next_time() const { return next_ < entries_.size() ? entries_[next_].t : 1e18; }
     show::Presentation& show() { return *show_; }
 
 private:
-    std::filesystem::path first_deck() const {
-        for (const Entry& e : recording_.entries)
-            if (e.kind == Entry::Kind::Deck) return recording_.dir / e.text;
-        return recording_.deck_path;
+    static std::filesystem::path first_deck(const session::Recording& r) {
+        for (const Entry& e : r.entries)
+            if (e.kind == Entry::Kind::Deck) return r.dir / e.text;
+        return r.deck_path;
     }
 
     void apply(const Entry& e) {
         switch (e.kind) {
         case Entry::Kind::Deck: {
-            deck::Deck d = show::load_deck(recording_.dir / e.text);
+            deck::Deck d = show::load_deck(dir_ / e.text);
             if (!d.slides.empty()) show_->replay_deck(std::move(d), e.t);
             break;
         }
@@ -84,9 +94,10 @@ private:
         }
     }
 
-    const session::Recording& recording_;
-    std::vector<const Entry*> order_;
+    std::filesystem::path dir_;
+    std::vector<Entry> entries_;
     std::size_t next_ = 0;
+    bool complete_ = false;
     std::unique_ptr<show::Presentation> show_;
 };
 
@@ -130,85 +141,106 @@ private:
 
 // [SECTION] Walk-through ----------------------------------------------------------------
 
-session::Recording walkthrough(const show::Options& options, double slide_seconds,
-                               const std::atomic<bool>& interrupted) {
-    show::Options live = options;
-    live.manual_steps = false;  // hand-driven demos pace themselves
-    show::Presentation show(live, 0.0);
-    session::Recording r;
-    r.deck_path = show.deck().path.string();
-    if (show.slide_count() == 0) {
-        r.problems = show.problems();
-        return r;
-    }
-    // Every demo at once: the wait is the longest demo, not the sum.
-    std::vector<int> demo_slides;
-    for (int i = 0; i < show.slide_count(); ++i)
-        if (show.demo(i)) {
-            show.apply({show::CommandKind::Jump, i}, 0.0);
-            show.apply({show::CommandKind::Run}, 0.0);
-            demo_slides.push_back(i);
-        }
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-    for (int i : demo_slides) {
-        const demos::Run& run = *show.demo(i)->run;
-        std::size_t seen = 0;
-        while (!run.done() && !interrupted && std::chrono::steady_clock::now() < deadline)
-            seen = run.trace().wait(seen, std::chrono::milliseconds(100));
-        if (!run.done()) std::cerr << "livedeck export: the demo of slide " << i + 1 << " did not end; shown as far as it got\n";
-    }
-    show.update();
+namespace {
 
-    auto entry = [](double t, Entry::Kind kind, int slide = -1) {
-        Entry e;
-        e.t = t;
-        e.kind = kind;
-        e.slide = slide;
-        return e;
-    };
-    Entry deck = entry(0, Entry::Kind::Deck);
-    deck.text = std::filesystem::absolute(show.deck().path).string();
-    r.entries.push_back(deck);
-    double t = 0;
-    for (int i = 0; i < show.slide_count(); ++i) {
-        r.entries.push_back(entry(t, Entry::Kind::Slide, i));
-        const show::DemoSlot* slot = show.demo(i);
-        if (slot && slot->ran && !slot->events.empty()) {
-            const double start = t + 1.0;  // a moment to read the slide, as the presenter gives
-            r.entries.push_back(entry(start, Entry::Kind::Run, i));
-            for (const demos::Event& e : slot->events) {
-                Entry trace = entry(start + e.t, Entry::Kind::Trace, i);
-                trace.trace = e;
-                r.entries.push_back(trace);
-            }
-            t = start + slot->events.back().t + 2.0;
-        } else {
-            t += slide_seconds;
-        }
-    }
-    r.entries.push_back(entry(t, Entry::Kind::End));
-    r.end = t;
-    r.ended = true;
-    return r;
+Entry entry(double t, Entry::Kind kind, int slide = -1) {
+    Entry e;
+    e.t = t;
+    e.kind = kind;
+    e.slide = slide;
+    return e;
 }
+
+// A walk-through made as it is rendered: every demo starts at once, and the
+// slides up to the next demo whose run has not ended yet are placed at once;
+// the renderer works on those while the demos run, and waits only when it
+// gets to a demo still running. Each slide shows for `slide_seconds`, a demo
+// slide 1 s, then its run to the end, then 2 s more.
+class Walk {
+public:
+    Walk(const show::Options& options, double slide_seconds) : slide_seconds_(slide_seconds) {
+        show::Options live = options;
+        live.manual_steps = false;  // hand-driven demos pace themselves
+        show_ = std::make_unique<show::Presentation>(live, 0.0);
+        for (int i = 0; i < show_->slide_count(); ++i)
+            if (show_->demo(i)) {
+                show_->apply({show::CommandKind::Jump, i}, 0.0);
+                show_->apply({show::CommandKind::Run}, 0.0);
+            }
+        deadline_ = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    }
+    const show::Presentation& show() const { return *show_; }
+    std::filesystem::path deck() const { return std::filesystem::absolute(show_->deck().path); }
+
+    // Appends what can be placed: with `wait`, at least the next slide
+    // (waiting for its demo to end). Returns the time placed up to.
+    double extend(Replay& replay, bool wait, const std::atomic<bool>& interrupted) {
+        if (next_ == 0 && !replay.complete()) {
+            Entry deck_entry = entry(0, Entry::Kind::Deck);
+            deck_entry.text = deck().string();
+            replay.append(deck_entry);
+        }
+        while (next_ < show_->slide_count()) {
+            const show::DemoSlot* slot = show_->demo(next_);
+            if (slot && slot->run && !slot->run->done()) {
+                if (!wait) break;
+                std::size_t seen = 0;
+                while (!slot->run->done() && !interrupted && std::chrono::steady_clock::now() < deadline_)
+                    seen = slot->run->trace().wait(seen, std::chrono::milliseconds(100));
+                if (!slot->run->done())
+                    std::cerr << "livedeck export: the demo of slide " << next_ + 1 << " did not end; shown as far as it got\n";
+            }
+            show_->update();
+            replay.append(entry(t_, Entry::Kind::Slide, next_));
+            if (slot && slot->ran && !slot->events.empty()) {
+                const double start = t_ + 1.0;  // a moment to read the slide, as the presenter gives
+                replay.append(entry(start, Entry::Kind::Run, next_));
+                for (const demos::Event& e : slot->events) {
+                    Entry trace = entry(start + e.t, Entry::Kind::Trace, next_);
+                    trace.trace = e;
+                    replay.append(trace);
+                }
+                t_ = start + slot->events.back().t + 2.0;
+            } else {
+                t_ += slide_seconds_;
+            }
+            ++next_;
+            wait = false;
+        }
+        if (next_ >= show_->slide_count() && !replay.complete()) {
+            replay.append(entry(t_, Entry::Kind::End));
+            replay.set_complete();
+        }
+        return t_;
+    }
+
+private:
+    std::unique_ptr<show::Presentation> show_;
+    double slide_seconds_;
+    int next_ = 0;
+    double t_ = 0;
+    std::chrono::steady_clock::time_point deadline_;
+};
+
+}  // namespace
 
 // [SECTION] Video ---------------------------------------------------------------------
 
 namespace {
 
 struct VideoJob {
-    const session::Recording& recording;
     std::filesystem::path output;
     int width, height, fps;
     bool quiet;
+    std::filesystem::path audio;  // a recording's audio, if any
 };
 
 // The chapters: one a slide shown (by its title) and the markers, in video
-// time; a slide shown for less than a second gives none.
-std::vector<Chapter> chapters_of(const session::Recording& r, const show::Presentation& show) {
+// time from t0; a slide shown for less than a second gives none.
+std::vector<Chapter> chapters_of(const std::vector<Entry>& entries, double t0, const show::Presentation& show) {
     std::vector<Chapter> out;
-    for (const Entry& e : r.entries) {
-        const double v = std::max(0.0, e.t - r.start);
+    for (const Entry& e : entries) {
+        const double v = std::max(0.0, e.t - t0);
         if (e.kind == Entry::Kind::Slide) {
             const deck::Slide* s = show.slide(e.slide);
             std::string title = std::to_string(e.slide + 1) + ". " + (s && !s->title.empty() ? s->title : "Slide");
@@ -230,26 +262,31 @@ bool write_chapters_txt(const std::filesystem::path& path, const std::vector<Cha
     return render::write_file(path.string(), std::vector<std::uint8_t>(text.begin(), text.end()), error);
 }
 
-int export_video(const VideoJob& job, const std::atomic<bool>& interrupted) {
-    const session::Recording& r = job.recording;
-    Replay replay(r);
-    const double t0 = r.start, t_end = std::max(r.end, r.start);
-    const double duration = t_end - t0 + 1.0 / job.fps;
-    // Chapter titles come from the deck as it is at the start.
-    replay.advance(t0);
+// Renders `replay` from t0 into a video. A complete replay (a recording)
+// knows its end and chapters up front; a walk-through grows while it renders.
+int export_video(const VideoJob& job, Replay& replay, Walk* walk, double t0, const std::atomic<bool>& interrupted) {
+    double placed = walk ? walk->extend(replay, false, interrupted) : 1e18;
+    auto end_of = [&] { return replay.entries().empty() ? t0 : std::max(t0, replay.entries().back().t); };
+    replay.advance(t0);  // chapter titles come from the deck as it is at the start
     EncoderOptions eo;
     eo.output = job.output;
     eo.width = job.width;
     eo.height = job.height;
     eo.fps = job.fps;
-    if (!r.dir.empty() && std::filesystem::exists(r.dir / "audio.mka")) eo.audio = r.dir / "audio.mka";
+    eo.audio = job.audio;
     eo.audio_offset = t0;
-    eo.chapters = chapters_of(r, replay.show());
-    eo.duration = duration;
+    eo.chapters_known = replay.complete();
+    if (replay.complete()) {
+        eo.chapters = chapters_of(replay.entries(), t0, replay.show());
+        eo.duration = end_of() - t0 + 1.0 / job.fps;
+    }
     render::Headless gl(job.width, job.height);
     views::Stage stage;
     Encoder encoder(eo);
     if (!encoder.audio_warning().empty()) std::cerr << "livedeck export: " << encoder.audio_warning() << "\n";
+    std::vector<Chapter> chapters = eo.chapters;
+    double duration = eo.duration;
+    bool begun = replay.complete();
 
     views::UiState ui;
     render::Image previous;
@@ -259,7 +296,8 @@ int export_video(const VideoJob& job, const std::atomic<bool>& interrupted) {
     constexpr double repeat_every = 2.0, keyframe_every = 10.0;
     double last_frame = -1e9, last_key = -1e9, last_status = -1;
     int frames = 0, encoded = 0;
-    Progress progress(job.quiet, duration);
+    std::optional<Progress> progress;
+    if (begun) progress.emplace(job.quiet, duration);
     const auto started = std::chrono::steady_clock::now();
     double v = 0;
     bool stopped = false;
@@ -267,12 +305,21 @@ int export_video(const VideoJob& job, const std::atomic<bool>& interrupted) {
     // entry, while a demo on the slide ticks its status, and every 2 s.
     for (std::int64_t k = 0;; ++k) {
         v = static_cast<double>(k) / job.fps;
-        if (v > duration) break;
+        const double t = t0 + v;
+        // A walk-through: place more slides when the frames get to them.
+        while (walk && !replay.complete() && t >= placed) placed = walk->extend(replay, true, interrupted);
+        if (!begun && replay.complete()) {
+            chapters = chapters_of(replay.entries(), t0, replay.show());
+            duration = end_of() - t0 + 1.0 / job.fps;
+            encoder.begin(chapters, duration);
+            progress.emplace(job.quiet, duration);
+            begun = true;
+        }
+        if (begun && v > duration) break;
         if (interrupted) {
             stopped = true;
             break;
         }
-        const double t = t0 + v;
         const bool changed = replay.advance(t) > 0 || k == 0;
         const show::DemoSlot* slot = replay.show().current_demo();
         const bool ticking = slot && slot->running() && replay.show().screen() == show::Screen::Slide;
@@ -282,7 +329,7 @@ int export_video(const VideoJob& job, const std::atomic<bool>& interrupted) {
         const bool moved = changed || status != last_status;
         if (!moved && !repeat_due) {
             // Nothing until the next entry or status tick: jump the grid there.
-            double next = replay.next_time() - t0;
+            double next = std::min(replay.next_time(), placed) - t0;
             if (ticking) next = std::min(next, (status + 1) / 10 + slot->started - t0);
             next = std::min(next, last_frame + repeat_every);
             const std::int64_t to = static_cast<std::int64_t>(std::ceil(next * job.fps - 1e-9));
@@ -302,22 +349,25 @@ int export_video(const VideoJob& job, const std::atomic<bool>& interrupted) {
         ++encoded;
         last_frame = v;
         if (key_due) last_key = v;
-        progress.update(v);
+        if (progress) progress->update(v);
     }
     encoder.finish(stopped ? v : duration);
-    progress.done();
+    if (progress) progress->done();
     std::string error;
     std::filesystem::path txt = job.output;
     txt.replace_extension(".chapters.txt");
-    if (!write_chapters_txt(txt, eo.chapters, error)) {
+    std::vector<Chapter> written = chapters;
+    if (stopped) std::erase_if(written, [&](const Chapter& c) { return c.start >= v; });
+    if (!write_chapters_txt(txt, written, error)) {
         std::cerr << "livedeck export: " << error << "\n";
         return 1;
     }
+    const double length = stopped ? v : duration;
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!job.quiet)
-        std::cerr << "livedeck export: " << job.output.string() << ": " << clock_text(stopped ? v : duration) << " of video, "
+        std::cerr << "livedeck export: " << job.output.string() << ": " << clock_text(length) << " of video, "
                   << encoded << " frames encoded of " << frames << " rendered, in " << std::fixed
-                  << std::setprecision(1) << wall << " s (" << (stopped ? v : duration) / std::max(wall, 1e-3)
+                  << std::setprecision(1) << wall << " s (" << length / std::max(wall, 1e-3)
                   << "x real time); chapters in " << txt.string() << "\n";
     if (stopped) {
         std::cerr << "livedeck export: interrupted: " << job.output.string() << " holds the first "
@@ -386,9 +436,9 @@ int run(const ExportOptions& options, const std::atomic<bool>& interrupted) {
                       << "': name a .mp4, .mkv, .webm or .pdf file, or a directory with --png\n";
             return 2;
         }
-        session::Recording recording;
+        VideoJob job{out, options.width, options.height, options.fps, options.quiet, {}};
         if (options.session) {
-            recording = session::read(*options.session);
+            const session::Recording recording = session::read(*options.session);
             for (const deck::Diagnostic& d : recording.problems) std::cerr << d.str() << "\n";
             if (recording.entries.empty()) {
                 std::cerr << "livedeck export: nothing to export from " << options.session->string() << "\n";
@@ -397,12 +447,17 @@ int run(const ExportOptions& options, const std::atomic<bool>& interrupted) {
             if (!recording.ended)
                 std::cerr << "livedeck export: the log ends early (a crash?): exporting up to "
                           << clock_text(recording.end - recording.start) << "\n";
-        } else {
-            recording = walkthrough(options.show, options.slide_seconds, interrupted);
-            for (const deck::Diagnostic& d : recording.problems) std::cerr << d.str() << "\n";
-            if (recording.entries.empty()) return 1;
+            if (std::filesystem::exists(recording.dir / "audio.mka")) job.audio = recording.dir / "audio.mka";
+            Replay replay(recording);
+            return export_video(job, replay, nullptr, recording.start, interrupted);
         }
-        return export_video({recording, out, options.width, options.height, options.fps, options.quiet}, interrupted);
+        Walk walk(options.show, options.slide_seconds);
+        if (walk.show().slide_count() == 0) {
+            for (const deck::Diagnostic& d : walk.show().problems()) std::cerr << d.str() << "\n";
+            return 1;
+        }
+        Replay replay({}, walk.deck());
+        return export_video(job, replay, &walk, 0.0, interrupted);
     } catch (const std::exception& e) {
         std::cerr << "livedeck export: " << e.what() << "\n";
         return 1;

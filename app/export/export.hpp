@@ -27,13 +27,11 @@ struct ExportOptions {
     bool quiet = false;        // no progress bar
 };
 
-// Runs the export that OUT's extension asks for. Returns the exit code;
+// Runs the export that OUT's extension asks for. Without --session, a video
+// is a walk-through of the deck: every slide for `slide_seconds`, each demo
+// slide until its demo ends plus 2 s; the demos run all at once while the
+// first slides render, and their traces are replayed. Returns the exit code;
 // `interrupted` (Ctrl-C) stops it with a playable partial file.
 int run(const ExportOptions& options, const std::atomic<bool>& interrupted);
-
-// A walk-through of a deck as a recording: every slide for `slide_seconds`,
-// each demo slide until its demo ends plus 2 s. The demos run first, all at
-// once, and their traces are placed on the walk-through's time.
-session::Recording walkthrough(const show::Options& show, double slide_seconds, const std::atomic<bool>& interrupted);
 
 }  // namespace livedeck::exporting
