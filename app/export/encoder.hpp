@@ -52,7 +52,8 @@ public:
     // `keyframe`: seekable from here. The frame is converted and encoded on
     // the encoder's own thread while the caller renders the next one; an
     // error there comes back from a later add() or from finish().
-    void add(const render::Image& frame, double seconds, bool keyframe);
+    // The frame is shared, not copied: a repeat is the same one again.
+    void add(std::shared_ptr<const render::Image> frame, double seconds, bool keyframe);
     // The chapters and length, once known (see EncoderOptions::chapters_known):
     // writes the header and what was encoded so far.
     void begin(std::vector<Chapter> chapters, double duration);

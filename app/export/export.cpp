@@ -172,42 +172,54 @@ public:
     const show::Presentation& show() const { return *show_; }
     std::filesystem::path deck() const { return std::filesystem::absolute(show_->deck().path); }
 
-    // Appends what can be placed: with `wait`, at least the next slide
-    // (waiting for its demo to end). Returns the time placed up to.
+    // Appends what can be placed, and returns the time up to which the
+    // walk-through is known. A demo still running is placed as far as its
+    // trace goes (its events up to now are final), so frames of it render
+    // while it runs. With `wait`, it first waits a little for more of it.
     double extend(Replay& replay, bool wait, const std::atomic<bool>& interrupted) {
-        if (next_ == 0 && !replay.complete()) {
+        if (next_ == 0 && !placed_slide_ && !replay.complete()) {
             Entry deck_entry = entry(0, Entry::Kind::Deck);
             deck_entry.text = deck().string();
             replay.append(deck_entry);
         }
         while (next_ < show_->slide_count()) {
             const show::DemoSlot* slot = show_->demo(next_);
-            if (slot && slot->run && !slot->run->done()) {
-                if (!wait) break;
-                std::size_t seen = 0;
-                while (!slot->run->done() && !interrupted && std::chrono::steady_clock::now() < deadline_)
-                    seen = slot->run->trace().wait(seen, std::chrono::milliseconds(100));
-                if (!slot->run->done())
-                    std::cerr << "livedeck export: the demo of slide " << next_ + 1 << " did not end; shown as far as it got\n";
+            const bool live = slot && slot->ran;
+            const double start = t_ + 1.0;  // a moment to read the slide, as the presenter gives
+            if (!placed_slide_) {
+                replay.append(entry(t_, Entry::Kind::Slide, next_));
+                if (live) replay.append(entry(start, Entry::Kind::Run, next_));
+                placed_slide_ = true;
+                appended_ = 0;
             }
-            show_->update();
-            replay.append(entry(t_, Entry::Kind::Slide, next_));
-            if (slot && slot->ran && !slot->events.empty()) {
-                const double start = t_ + 1.0;  // a moment to read the slide, as the presenter gives
-                replay.append(entry(start, Entry::Kind::Run, next_));
-                for (const demos::Event& e : slot->events) {
-                    Entry trace = entry(start + e.t, Entry::Kind::Trace, next_);
-                    trace.trace = e;
-                    replay.append(trace);
-                }
-                t_ = start + slot->events.back().t + 2.0;
-            } else {
+            if (!live) {
                 t_ += slide_seconds_;
+                ++next_;
+                placed_slide_ = false;
+                continue;
             }
+            // Read the clock first: every event before it is in the trace after.
+            const double known = slot->run->trace().now();
+            show_->update();
+            for (; appended_ < slot->events.size(); ++appended_) {
+                Entry trace = entry(start + slot->events[appended_].t, Entry::Kind::Trace, next_);
+                trace.trace = slot->events[appended_];
+                replay.append(trace);
+            }
+            const bool late = std::chrono::steady_clock::now() > deadline_ || interrupted;
+            if (!slot->done() && !late) {
+                if (!wait) return start + known;
+                slot->run->trace().wait(slot->events.size(), std::chrono::milliseconds(50));
+                wait = false;
+                continue;
+            }
+            if (!slot->done())
+                std::cerr << "livedeck export: the demo of slide " << next_ + 1 << " did not end; shown as far as it got\n";
+            t_ = start + (slot->events.empty() ? 0 : slot->events.back().t) + 2.0;
             ++next_;
-            wait = false;
+            placed_slide_ = false;
         }
-        if (next_ >= show_->slide_count() && !replay.complete()) {
+        if (!replay.complete()) {
             replay.append(entry(t_, Entry::Kind::End));
             replay.set_complete();
         }
@@ -217,8 +229,10 @@ public:
 private:
     std::unique_ptr<show::Presentation> show_;
     double slide_seconds_;
-    int next_ = 0;
-    double t_ = 0;
+    int next_ = 0;              // the slide being placed
+    bool placed_slide_ = false;  // its Slide (and Run) entries are in
+    std::size_t appended_ = 0;  // its trace events in so far
+    double t_ = 0;              // when it starts
     std::chrono::steady_clock::time_point deadline_;
 };
 
@@ -289,7 +303,7 @@ int export_video(const VideoJob& job, Replay& replay, Walk* walk, double t0, con
     bool begun = replay.complete();
 
     views::UiState ui;
-    render::Image previous;
+    std::shared_ptr<const render::Image> previous;
     // A frame at least every 2 s (so a seek lands near its time: a repeat costs
     // almost nothing), a keyframe at least every 10 s (x264 adds its own at
     // slide changes).
@@ -339,10 +353,10 @@ int export_video(const VideoJob& job, Replay& replay, Walk* walk, double t0, con
         last_status = status;
         if (moved) {
             views::draw_frame(gl, stage, views::Frame{replay.show(), ui, t, 0, views::Role::Audience});
-            render::Image image = gl.read_back();
+            auto image = std::make_shared<const render::Image>(gl.read_back_bottom_up());
             ++frames;
-            const bool same = image.rgba == previous.rgba;
-            previous = std::move(image);
+            const bool same = previous && image->rgba == previous->rgba;
+            if (!same) previous = std::move(image);
             if (same && !repeat_due && !key_due) continue;
         }
         encoder.add(previous, v, key_due);  // a repeat is the last frame again

@@ -43,10 +43,11 @@ ImGuiGuard::~ImGuiGuard() {
     ImGui::DestroyContext(context_);
 }
 
-Image read_pixels(int width, int height) {
-    Image image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 4)};
+Image read_pixels(int width, int height, bool top_first) {
+    Image image{width, height, std::vector<std::uint8_t>(static_cast<std::size_t>(width) * height * 4), !top_first};
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, image.rgba.data());
+    if (!top_first) return image;
     // GL's first row is the bottom one.
     const std::size_t stride = static_cast<std::size_t>(width) * 4;
     std::vector<std::uint8_t> row(stride);
@@ -422,6 +423,12 @@ Image Headless::read_back() const {
     glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
     glReadBuffer(GL_COLOR_ATTACHMENT0);
     return read_pixels(width_, height_);
+}
+
+Image Headless::read_back_bottom_up() const {
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo_);
+    glReadBuffer(GL_COLOR_ATTACHMENT0);
+    return read_pixels(width_, height_, false);
 }
 
 }  // namespace livedeck::render

@@ -21,11 +21,12 @@ struct ImGuiContext;
 
 namespace livedeck::render {
 
-// RGBA pixels, top row first.
+// RGBA pixels, top row first (or, as GL reads them, bottom row first).
 struct Image {
     int width = 0;
     int height = 0;
     std::vector<std::uint8_t> rgba;
+    bool bottom_up = false;
 };
 
 // Owns the ImGui context and its OpenGL3 backend. Created after a GL
@@ -43,8 +44,9 @@ private:
     ImGuiContext* context_ = nullptr;
 };
 
-// Reads the pixels of the currently bound read framebuffer.
-Image read_pixels(int width, int height);
+// Reads the pixels of the currently bound read framebuffer; `top_first`
+// flips them into reading order (an encoder can take them as they are).
+Image read_pixels(int width, int height, bool top_first = true);
 
 // Something to draw a frame into: a window, or an offscreen framebuffer of
 // any size. Views do not care which; the window loop, `shot` and the
@@ -162,6 +164,7 @@ public:
     void new_frame() override;
     void render() override;
     Image read_back() const override;
+    Image read_back_bottom_up() const;  // as GL has them: no flip
 
 private:
     struct Egl;
