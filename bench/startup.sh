@@ -30,14 +30,21 @@ for mode in ${MODES:-single two}; do
   for _ in 1 2 3 4 5; do
     args=(--single-window)
     [ $mode = two ] && args=(--audience-geometry 640x360+700+0)
-    start=$(date +%s.%N)
-    "$livedeck" "${args[@]}" "$deck" >"$work/log" 2>&1 &
-    pid=$!
-    # (Polling much faster than this makes Xvfb refuse new clients now and then.)
-    deadline=$((SECONDS + 20))
-    until xdotool search --name '^livedeck - 1/' >/dev/null 2>"$work/xdotool.err"; do
-      sleep 0.02
-      [ $SECONDS -lt $deadline ] || { echo "no first frame in 20 s: $(cat "$work/xdotool.err" "$work/log")"; exit 1; }
+    # Xvfb refuses a new client now and then when they come quickly: a start
+    # that could not open its display is tried again (and not timed).
+    for attempt in 1 2 3; do
+      start=$(date +%s.%N)
+      "$livedeck" "${args[@]}" "$deck" >"$work/log" 2>&1 &
+      pid=$!
+      deadline=$((SECONDS + 20))
+      until xdotool search --name '^livedeck - 1/' >/dev/null 2>"$work/xdotool.err"; do
+        sleep 0.02
+        kill -0 $pid 2>/dev/null || break
+        [ $SECONDS -lt $deadline ] || { echo "no first frame in 20 s: $(cat "$work/xdotool.err" "$work/log")"; exit 1; }
+      done
+      kill -0 $pid 2>/dev/null && break
+      [ $attempt -lt 3 ] || { echo "livedeck did not start: $(cat "$work/log")"; exit 1; }
+      sleep 1
     done
     end=$(date +%s.%N)
     times+=("$(echo "$end - $start" | bc)")
