@@ -5,6 +5,7 @@
 #include <atomic>
 #include <pthread.h>
 
+#include <cmath>
 #include <csignal>
 #include <iostream>
 #include <sys/resource.h>
@@ -19,7 +20,29 @@
 namespace {
 
 std::atomic<bool> interrupted{false};
-void on_signal(int) { interrupted = true; }
+std::atomic<int> signal_number{0};
+void on_signal(int signal) {
+    signal_number = signal;
+    interrupted = true;
+}
+
+// An exit code that says which signal stopped the work (128 + its number),
+// as a shell expects: 130 for Ctrl-C, 143 for SIGTERM.
+int signalled(int code) { return code == 130 && signal_number != 0 ? 128 + signal_number : code; }
+
+// Rejects NaN and infinities, which pass range checks (every comparison with NaN is false).
+const CLI::Validator finite_number(
+    [](std::string& text) {
+        try {
+            std::size_t end = 0;
+            const double v = std::stod(text, &end);
+            if (end != text.size() || !std::isfinite(v)) return "'" + text + "' is not a finite number";
+        } catch (const std::exception&) {
+            return "'" + text + "' is not a number";
+        }
+        return std::string();
+    },
+    "FINITE");
 
 bool parse_size(const std::string& text, int& width, int& height) {
     char x = 0;
@@ -55,7 +78,7 @@ int main(int argc, char** argv) {
             app->add_option("--delay", delay,
                             "Seconds each animal takes to answer (default 2): the embedded farm's delay, or "
                             "asked of the --farm per request")
-                ->check(CLI::Range(0.0, 60.0)));
+                ->check(finite_number & CLI::Range(0.0, 60.0)));
         app->add_option("--farm", farm_url,
                         "Use the animals farm at URL (URL/cow is the cow) instead of the embedded one");
     };
@@ -142,7 +165,7 @@ int main(int argc, char** argv) {
     shot_cmd->add_flag("--run", shot.run, "Run the slide's demo live before rendering");
     double at_seconds = 0;
     auto* at = shot_cmd->add_option("--at", at_seconds, "Render S seconds after the demo started (needs --run)")
-                   ->check(CLI::NonNegativeNumber);
+                   ->check(finite_number & CLI::NonNegativeNumber);
     std::string layout = "audience";
     shot_cmd->add_option("--layout", layout, "Layout to render: audience, presenter or overview")
         ->check(CLI::IsMember({"audience", "presenter", "overview"}));
@@ -221,7 +244,8 @@ int main(int argc, char** argv) {
             }
             std::signal(SIGINT, on_signal);
             std::signal(SIGTERM, on_signal);
-            return demos::run_in_terminal(*found, std::move(params), std::cout, interrupted, isatty(1));
+            params.request_timeout = demos::timeout_for(params.delay.value_or(delay));
+            return signalled(demos::run_in_terminal(*found, std::move(params), std::cout, interrupted, isatty(1)));
         }
         if (*farm_cmd) {
             // Block the stop signals before the server starts its thread (it
@@ -262,7 +286,7 @@ int main(int argc, char** argv) {
             }
             std::signal(SIGINT, on_signal);
             std::signal(SIGTERM, on_signal);
-            return exporting::run(export_options, interrupted);
+            return signalled(exporting::run(export_options, interrupted));
         }
         views::AppOptions present = app_options(browse->parsed());
         if (monitor_option->count() > 0) present.audience_monitor = audience_monitor;

@@ -150,3 +150,20 @@ TEST(Cli, CheckReportsEveryBadParameter) {
     EXPECT_NE(out.text.find("delay: 'abc'"), std::string::npos) << out.text;
     EXPECT_NE(out.text.find("animals: empty name"), std::string::npos) << out.text;
 }
+
+TEST(Cli, NotANumberIsNotADelayOrATime) {
+    for (const char* args : {"farm --delay nan", "demo sequential --delay inf", "shot -o /tmp/x.png --run --at nan"}) {
+        const auto out = run_command(program() + " " + args);
+        EXPECT_NE(out.status, 0) << args;
+        EXPECT_NE(out.text.find("not a finite number"), std::string::npos) << args << ": " << out.text;
+    }
+}
+
+TEST(Cli, SigtermEndsAnExportWith143) {
+    // A walk-through that takes a while; SIGTERM leaves a playable file and says which signal.
+    const std::string out = ::testing::TempDir() + "term.mkv";
+    const auto result = run_command("sh -c '" + program() + " export " + out +
+                                    " --quiet --delay 1 & pid=$!; sleep 3; kill -TERM $pid; wait $pid'");
+    EXPECT_EQ(result.status, 143) << result.text;
+    EXPECT_NE(result.text.find("interrupted"), std::string::npos) << result.text;
+}

@@ -88,7 +88,7 @@ Presentation::~Presentation() {
 }
 
 void Presentation::emit(double t, EventType type, int slide, std::string text) {
-    if (listener_) listener_(SessionEvent{t, type, slide, std::move(text)});
+    if (listener_) listener_(SessionEvent{t, type, slide, std::move(text), {}, {}});
 }
 
 void Presentation::apply(const Command& command, double t) {
@@ -205,6 +205,8 @@ void Presentation::run(double t) {
     if (!params.delay) params.delay = options_.request_delay;  // the slide's own delay wins
     params.manual_steps = options_.manual_steps;
     params.farm_in_process = options_.farm_url.empty();
+    // The farm answers after the slide's delay, or the embedded farm's own.
+    params.request_timeout = demos::timeout_for(params.delay.value_or(options_.farm_delay));
     try {
         params.farm_url = farm_url();
     } catch (const std::exception& e) {

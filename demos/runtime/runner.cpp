@@ -74,6 +74,11 @@ void Run::work(DemoBody body, Params params) {
     trace_->record(EventKind::Done, trace_->actor("main"), outcome);
 }
 
+std::chrono::milliseconds timeout_for(double delay) {
+    const double seconds = std::isfinite(delay) && delay > 0 ? delay + 10.0 : 10.0;
+    return std::chrono::milliseconds(static_cast<long long>(std::min(seconds, 3600.0) * 1000));
+}
+
 std::optional<std::string> apply_param(Params& params, const std::string& key,
                                        const std::string& value) {
     if (key == "animals") {

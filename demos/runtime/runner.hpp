@@ -4,6 +4,7 @@
 // worker: a run never leaks a thread.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -49,6 +50,10 @@ private:
     Stepper stepper_;
     std::thread worker_;
 };
+
+// How long a request may take when the farm answers after `delay` seconds:
+// the delay and 10 s more (at least 10 s), so a slow farm is not a failure.
+std::chrono::milliseconds timeout_for(double delay);
 
 // Applies one `key=value` demo parameter (from a slide directive or the
 // command line) to `params`. Keys: animals (comma-separated names),
