@@ -97,6 +97,12 @@ TEST(FarmRoute, OtherPathsAre404) {
     }
 }
 
+TEST(FarmRoute, HeadIsAnsweredLikeGet) {
+    EXPECT_EQ(route("HEAD", "/animals/cow", delay).status, 200u);
+    EXPECT_EQ(route("HEAD", "/animals/cow", delay).delay, delay);
+    EXPECT_EQ(route("HEAD", "/animals/unicorn", delay).status, 404u);
+}
+
 TEST(FarmRoute, OtherMethodsOnAnimalsAre405) {
     EXPECT_EQ(route("POST", "/animals/cow", delay).status, 405u);
     EXPECT_EQ(route("DELETE", "/animals/", delay).status, 405u);
@@ -181,7 +187,7 @@ TEST(FarmServer, HeadersAndKeepAlive) {
     conn.send("POST /animals/cat HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
     auto post = conn.receive();
     EXPECT_EQ(post.result_int(), 405u);
-    EXPECT_EQ(post[http::field::allow], "GET");
+    EXPECT_EQ(post[http::field::allow], "GET, HEAD");
 }
 
 TEST(FarmServer, MalformedRequestIs400AndServerKeepsServing) {

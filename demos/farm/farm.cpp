@@ -83,7 +83,7 @@ Reply route(std::string_view method, std::string_view target, std::chrono::milli
     if (!path.starts_with(prefix)) return answer(404, "Not found.");
     path.remove_prefix(prefix.size());
 
-    if (method != "GET") return answer(405, "Method not allowed.");
+    if (method != "GET" && method != "HEAD") return answer(405, "Method not allowed.");  // HEAD: GET's headers
     auto wanted = query_delay(query, delay);
     if (!wanted) return answer(400, "The delay must be a number of seconds from 0 to 60.");
 

@@ -60,7 +60,7 @@ http::response<http::string_body> make_response(unsigned status, std::string bod
     http::response<http::string_body> res{static_cast<http::status>(status), version};
     res.set(http::field::server, "livedeck-farm");
     res.set(http::field::content_type, "text/plain; charset=utf-8");
-    if (status == 405) res.set(http::field::allow, "GET");
+    if (status == 405) res.set(http::field::allow, "GET, HEAD");
     res.keep_alive(keep_alive);
     res.body() = std::move(body);
     res.prepare_payload();
@@ -196,6 +196,7 @@ struct Server::Impl {
             }
 
             auto res = make_response(reply.status, std::move(reply.body), req.version(), req.keep_alive());
+            if (req.method() == http::verb::head) res.body().clear();  // the headers (Content-Length too), no body
             connection.stream.expires_after(write_timeout);
             co_await http::async_write(connection.stream, res,
                                        net::redirect_error(net::use_awaitable, ec));
