@@ -5,6 +5,7 @@
 #include <stb_image.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "process.hpp"
 
@@ -86,7 +87,7 @@ TEST(Shot, AtShowsTheRunPartWay) {
 TEST(Shot, MissingDeckRendersAnErrorSlide) {
     const std::string png = ::testing::TempDir() + "missing.png";
     const auto out = run_command(shot("-o " + png + " /nonexistent/deck.md"));
-    ASSERT_EQ(out.status, 0) << out.text;
+    EXPECT_EQ(out.status, 1) << out.text;  // the picture is written, but the deck is a problem
     EXPECT_NE(out.text.find("/nonexistent/deck.md"), std::string::npos) << out.text;
     EXPECT_NE(ocr(png).find("cannot be shown"), std::string::npos);
 }
@@ -111,4 +112,14 @@ TEST(Shot, OverviewLayoutShowsEverySlide) {
     const std::string text = ocr_negative(png);
     for (const char* title : {"GUI test deck", "Parallelism on slide two", "Sequential", "By hand"})
         EXPECT_NE(text.find(title), std::string::npos) << title << " in:\n" << text;
+}
+
+TEST(Shot, ADeckWithProblemsIsNotASuccess) {
+    const std::string deck = ::testing::TempDir() + "broken_for_shot.md";
+    std::ofstream(deck) << "# Fine\n\n---\n\ndemo: no-such-demo\n\n# Broken\n";
+    const std::string png = ::testing::TempDir() + "broken.png";
+    const auto out = run_command(shot("-o " + png + " --slide 1 " + deck));
+    EXPECT_EQ(out.status, 1) << out.text;
+    EXPECT_NE(out.text.find("broken_for_shot.md:5:"), std::string::npos) << out.text;
+    EXPECT_TRUE(std::filesystem::exists(png)) << "the picture is still written";
 }

@@ -63,6 +63,12 @@ int shot(const ShotOptions& options) {
         std::cerr << "livedeck shot: " << error << "\n";
         return 1;
     }
+    // The picture is written, but a deck with problems is not a success.
+    if (!show.deck().ok()) {
+        std::cerr << "livedeck shot: wrote " << options.output << ", but the deck has " << show.deck().diagnostics.size()
+                  << (show.deck().diagnostics.size() == 1 ? " problem" : " problems") << " (above)\n";
+        return 1;
+    }
     return 0;
 }
 
