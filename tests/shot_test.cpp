@@ -123,3 +123,15 @@ TEST(Shot, ADeckWithProblemsIsNotASuccess) {
     EXPECT_NE(out.text.find("broken_for_shot.md:5:"), std::string::npos) << out.text;
     EXPECT_TRUE(std::filesystem::exists(png)) << "the picture is still written";
 }
+
+TEST(Shot, EightKDoesNotBreakTheFontAtlas) {
+    // Glyphs over ~256 px overran imgui_freetype's scratch (heap corruption):
+    // big text is now drawn scaled from at most 200 px.
+    const std::string png = ::testing::TempDir() + "eight_k.png";
+    const auto out = run_command(shot("-o " + png + " --size 7680x4320 --slide 1 " + livedeck::test::talk()));
+    ASSERT_EQ(out.status, 0) << out.text;
+    int w = 0, h = 0, channels = 0;
+    ASSERT_TRUE(stbi_info(png.c_str(), &w, &h, &channels));
+    EXPECT_EQ(w, 7680);
+    EXPECT_EQ(h, 4320);
+}

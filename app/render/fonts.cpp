@@ -26,6 +26,9 @@ constexpr ImWchar glyph_ranges[] = {
     0x25CF, 0x25CF, 0x2713, 0x2717, 0,
 };
 
+// See Fonts::build.
+constexpr float max_raster_pixels = 200.0f;
+
 }  // namespace
 
 namespace {
@@ -100,7 +103,11 @@ void Fonts::build(std::span<const FontRequest> requests, float scale) {
         config.OversampleV = 1;
         config.PixelSnapH = true;
         config.FontDataOwnedByAtlas = false;
-        const float pixels = std::max(4.0f, std::round(request.size * scale));
+        // imgui_freetype 1.86 copies each glyph into 256 KB scratch chunks of 4
+        // bytes a pixel and overruns one with a glyph over ~256x256 px (heap
+        // corruption at 8K): rasterize at most this big, and draw bigger
+        // text scaled from it.
+        const float pixels = std::clamp(std::round(request.size * scale), 4.0f, max_raster_pixels);
         ImFont* font = atlas->AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), pixels, &config,
                                                    glyph_ranges);
         if (!font) throw std::runtime_error("cannot load font " + file(request.face));
