@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
+
 #include <cstdint>
 #include <random>
 #include <string>
@@ -489,4 +493,34 @@ TEST(DeckMarkdown, EveryBlockHasALine) {
     EXPECT_EQ(list.items[1].blocks.at(0).line, 4);
     EXPECT_EQ(d.slides[1].blocks.at(1).kind, BlockKind::Quote);
     EXPECT_EQ(d.slides[1].blocks.at(1).line, 7);
+}
+
+// A FIFO would block the open: a deck or an image must be a regular file.
+TEST(DeckRobustness, AFifoIsNeitherADeckNorAnImage) {
+    const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "livedeck_fifo";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    ASSERT_EQ(::mkfifo((dir / "deck.md").c_str(), 0600), 0);
+    ASSERT_EQ(::mkfifo((dir / "picture.png").c_str(), 0600), 0);
+    const deck::Deck fifo_deck = deck::load(dir / "deck.md");
+    ASSERT_EQ(fifo_deck.diagnostics.size(), 1u);
+    EXPECT_NE(fifo_deck.diagnostics[0].str().find("not a regular file"), std::string::npos);
+    const deck::Deck d = deck::parse("# Slide\n\n![a picture](picture.png)\n", "fifo.md", dir);
+    ASSERT_EQ(d.diagnostics.size(), 1u);
+    EXPECT_EQ(d.diagnostics[0].str().substr(0, 10), "fifo.md:3:");
+    EXPECT_NE(d.diagnostics[0].str().find("not a regular file"), std::string::npos) << d.diagnostics[0].str();
+}
+
+// A PNG that says it is 20000x20000 is refused before anything decodes it.
+TEST(DeckRobustness, AHugeImageIsRefused) {
+    const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "livedeck_huge";
+    std::filesystem::create_directories(dir);
+    const unsigned char png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A,   // signature
+                                 0, 0, 0, 13, 'I', 'H', 'D', 'R',               // IHDR, 13 bytes
+                                 0, 0, 0x4E, 0x20, 0, 0, 0x4E, 0x20,            // 20000 x 20000
+                                 8, 0, 0, 0, 0, 0, 0, 0, 0};                    // grey (1.6 GB as RGBA), CRC
+    std::ofstream(dir / "huge.png", std::ios::binary).write(reinterpret_cast<const char*>(png), sizeof png);
+    const auto problem = deck::image_problem(dir / "huge.png");
+    ASSERT_TRUE(problem.has_value());
+    EXPECT_NE(problem->find("20000x20000 pixels is too big"), std::string::npos) << *problem;
 }

@@ -178,6 +178,16 @@ Deck load(const std::filesystem::path& path, const DemoValidator& validate_demo)
     std::string file;
     try {
         file = path.string();
+        // A FIFO or a device would block the open or the read (a hot reload
+        // onto one froze the window): only plain files are decks.
+        std::error_code status_error;
+        const auto status = std::filesystem::status(path, status_error);
+        if (!status_error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+            Deck deck;
+            deck.path = path;
+            deck.diagnostics.push_back({file, 0, "cannot open deck: not a regular file"});
+            return deck;
+        }
         std::FILE* f = std::fopen(path.c_str(), "rb");
         if (f == nullptr) {
             int err = errno;

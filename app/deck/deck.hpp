@@ -125,6 +125,13 @@ Deck parse(std::string_view text, const std::string& file,
 // with no slides and one diagnostic (line 0); it never throws.
 Deck load(const std::filesystem::path& path, const DemoValidator& validate_demo = {});
 
+// The largest image side decoded (a 8192x8192 RGBA image is 256 MB).
+inline constexpr int max_image_side = 8192;
+// Why the image at `path` cannot be shown (missing, not a regular file, not
+// an image, too big), or nothing. Opens only regular files, so it never
+// blocks on a FIFO; reads only the header.
+std::optional<std::string> image_problem(const std::filesystem::path& path);
+
 // Plain text of spans (styles dropped).
 std::string plain_text(const std::vector<Span>& spans);
 

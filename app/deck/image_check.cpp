@@ -9,6 +9,12 @@
 #include <cstdio>
 #include <system_error>
 
+namespace livedeck::deck {
+
+std::optional<std::string> image_problem(const std::filesystem::path& path) { return detail::check_image(path); }
+
+}  // namespace livedeck::deck
+
 namespace livedeck::deck::detail {
 
 // Why the image at `path` cannot be used, or nothing.
@@ -18,6 +24,8 @@ std::optional<std::string> check_image(const fs::path& path) {
     if (st.type() == fs::file_type::not_found) return std::generic_category().message(ENOENT);
     if (ec) return ec.message();
     if (fs::is_directory(st)) return std::generic_category().message(EISDIR);
+    // A FIFO or a device would block the open or the read: only plain files.
+    if (!fs::is_regular_file(st)) return std::string("not a regular file");
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) return std::generic_category().message(errno);
     int w = 0, h = 0, comp = 0;
@@ -27,6 +35,9 @@ std::optional<std::string> check_image(const fs::path& path) {
         const char* reason = stbi_failure_reason();
         return std::string(reason != nullptr ? reason : "unknown image format");
     }
+    if (w > max_image_side || h > max_image_side)
+        return std::to_string(w) + "x" + std::to_string(h) + " pixels is too big (at most " +
+               std::to_string(max_image_side) + " a side)";
     return std::nullopt;
 }
 

@@ -1,5 +1,7 @@
 #include "render/images.hpp"
 
+#include "deck/deck.hpp"
+
 #include <glad/gl.h>
 #include <stb_image.h>
 
@@ -19,6 +21,10 @@ const Texture& ImageCache::get(const std::filesystem::path& path) {
     auto it = textures_.find(path);
     if (it != textures_.end()) return it->second;
     Texture texture;
+    if (auto problem = deck::image_problem(path)) {
+        texture.error = "cannot read image: " + *problem;
+        return textures_.emplace(path, std::move(texture)).first->second;
+    }
     int channels = 0;
     std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> pixels(
         stbi_load(path.c_str(), &texture.width, &texture.height, &channels, 4), stbi_image_free);

@@ -1,5 +1,7 @@
 #include "views/painter_cairo.hpp"
 
+#include "deck/deck.hpp"
+
 #include <cairo-ft.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -199,6 +201,10 @@ const CairoPainter::Image& CairoPainter::load(const std::filesystem::path& path)
     auto it = images_.find(path);
     if (it != images_.end()) return it->second;
     Image image;
+    if (auto problem = deck::image_problem(path)) {
+        image.info.error = "cannot read image: " + *problem;
+        return images_.emplace(path, std::move(image)).first->second;
+    }
     int w = 0, h = 0, channels = 0;
     std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> pixels(stbi_load(path.c_str(), &w, &h, &channels, 4),
                                                                  stbi_image_free);
