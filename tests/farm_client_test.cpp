@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -106,6 +107,46 @@ TEST(FarmClient, StopWhileServerHoldsTheRequestThrowsStopped) {
     ASSERT_EQ(request.wait_for(2s), std::future_status::ready);
     EXPECT_LT(since(start), 200ms);
     EXPECT_THROW(request.get(), Stopped);
+}
+
+// A hostile farm on loopback: reads the request, sends `reply`, closes.
+std::string fetch_from_hostile_farm(const std::string& reply) {
+    net::io_context ioc;
+    tcp::acceptor listener(ioc, {net::ip::make_address("127.0.0.1"), 0});
+    auto url = "http://127.0.0.1:" + std::to_string(listener.local_endpoint().port()) + "/animals/cow";
+    auto request = std::async(std::launch::async, [&] { return get(url, 10s, {}); });
+    auto socket = listener.accept();
+    std::string head;
+    net::read_until(socket, net::dynamic_buffer(head), "\r\n\r\n");
+    boost::system::error_code ignored;
+    net::write(socket, net::buffer(reply), ignored);  // the client may hang up first
+    socket.close();
+    EXPECT_EQ(request.wait_for(5s), std::future_status::ready);
+    try {
+        return "ok: " + request.get();
+    } catch (const FetchError& e) {
+        return std::string("error: ") + e.what();
+    }
+}
+
+TEST(FarmClient, AHugeReplyIsRefusedNotTaken) {
+    const std::string body(1 << 20, 'M');
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::string result = fetch_from_hostile_farm(reply);
+    EXPECT_NE(result.find("error: "), std::string::npos) << result.substr(0, 200);
+    EXPECT_NE(result.find("larger than 64 KB"), std::string::npos) << result.substr(0, 200);
+}
+
+TEST(FarmClient, EscapeSequencesNeverReachTheTerminal) {
+    const std::string body = "Moo\x1b[2J\x1b]0;pwned\x07!\xc2\x9b";
+    const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    const std::string result = fetch_from_hostile_farm(reply);
+    EXPECT_EQ(result, "ok: Moo\\x1B[2J\\x1B]0;pwned\\x07!\\x9B");
+}
+
+TEST(FarmClient, GarbageIsNamedAsSuch) {
+    const std::string result = fetch_from_hostile_farm("SSH-2.0-OpenSSH_9.2\r\n\x01\x02\x03garbage\r\n\r\n");
+    EXPECT_NE(result.find("not a valid HTTP response"), std::string::npos) << result;
 }
 
 TEST(FarmClient, AlreadyStoppedThrowsAtOnce) {

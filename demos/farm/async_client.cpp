@@ -109,7 +109,6 @@ private:
     static int on_timer(CURLM* multi, long timeout_ms, void* clientp) noexcept;
     static curl_socket_t on_open(void* clientp, curlsocktype purpose, curl_sockaddr* address) noexcept;
     static int on_close(void* clientp, curl_socket_t s) noexcept;
-    static std::size_t on_data(char* data, std::size_t size, std::size_t count, void* clientp) noexcept;
     Socket* find(curl_socket_t s);
     void forget(curl_socket_t s);
 
@@ -167,7 +166,7 @@ void AsyncClient::Impl::start(std::string url, std::unique_ptr<detail::GetHandle
         set(easy, CURLOPT_NOSIGNAL, 1L);
         set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout(options_.timeout).count()));
         set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(effective_timeout(options_.timeout).count()));
-        set(easy, CURLOPT_WRITEFUNCTION, &on_data);
+        set(easy, CURLOPT_WRITEFUNCTION, &append_capped);
         set(easy, CURLOPT_WRITEDATA, static_cast<void*>(&transfer->body));
         set(easy, CURLOPT_USERAGENT, "livedeck");
         set(easy, CURLOPT_PRIVATE, static_cast<void*>(transfer.get()));
@@ -219,7 +218,7 @@ void AsyncClient::Impl::finish(std::uint64_t id, CURLcode result) {
     transfers_.erase(it);
     curl_multi_remove_handle(multi_.get(), transfer->easy.get());
     auto error = outcome(*transfer, result);
-    transfer->handler->complete(error, error ? std::string{} : std::move(transfer->body));
+    transfer->handler->complete(error, error ? std::string{} : printable(transfer->body));
 }
 
 // A transfer whose socket the reactor refused: fail it alone.
@@ -312,15 +311,6 @@ curl_socket_t AsyncClient::Impl::on_open(void* clientp, curlsocktype purpose, cu
 int AsyncClient::Impl::on_close(void* clientp, curl_socket_t s) noexcept {
     static_cast<Impl*>(clientp)->forget(s);
     return ::close(s);
-}
-
-std::size_t AsyncClient::Impl::on_data(char* data, std::size_t size, std::size_t count, void* clientp) noexcept {
-    try {
-        static_cast<std::string*>(clientp)->append(data, size * count);
-        return size * count;
-    } catch (...) {
-        return 0;  // curl reports CURLE_WRITE_ERROR
-    }
 }
 
 AsyncClient::Impl::Socket* AsyncClient::Impl::find(curl_socket_t s) {

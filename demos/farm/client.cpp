@@ -35,15 +35,6 @@ private:
     CURL* easy_;
 };
 
-size_t append(char* data, size_t size, size_t count, void* user) noexcept {
-    try {
-        static_cast<std::string*>(user)->append(data, size * count);
-        return size * count;
-    } catch (...) {
-        return 0;  // curl reports CURLE_WRITE_ERROR
-    }
-}
-
 }  // namespace
 
 void prepare_client() { init_curl_once(); }
@@ -62,7 +53,7 @@ std::string get(const std::string& url, std::chrono::milliseconds timeout, std::
     set(easy.get(), CURLOPT_NOSIGNAL, 1L);
     set(easy.get(), CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout(timeout).count()));
     set(easy.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(effective_timeout(timeout).count()));
-    set(easy.get(), CURLOPT_WRITEFUNCTION, &append);
+    set(easy.get(), CURLOPT_WRITEFUNCTION, &append_capped);
     set(easy.get(), CURLOPT_WRITEDATA, &body);
     set(easy.get(), CURLOPT_USERAGENT, "livedeck");
 
@@ -85,7 +76,7 @@ std::string get(const std::string& url, std::chrono::milliseconds timeout, std::
     }
 
     if (std::string why = failure(easy.get(), result, timeout, body); !why.empty()) throw FetchError(what + why);
-    return body;
+    return printable(body);
 }
 
 }  // namespace livedeck::farm

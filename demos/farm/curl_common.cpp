@@ -32,6 +32,7 @@ std::string seconds(std::chrono::milliseconds ms) {
 std::string one_line(std::string_view body) {
     std::string line;
     for (char c : body.substr(0, max_body_in_message)) line += c == '\n' || c == '\r' || c == '\t' ? ' ' : c;
+    line = printable(line);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     if (body.size() > max_body_in_message) line += "...";
     return line;
@@ -40,6 +41,38 @@ std::string one_line(std::string_view body) {
 }  // namespace
 
 void init_curl_once() { static const CurlGlobal global; }
+
+std::size_t append_capped(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+    try {
+        auto* body = static_cast<std::string*>(user);
+        const std::size_t n = size * count;
+        if (body->size() + n > max_body) return 0;  // curl fails with CURLE_WRITE_ERROR
+        body->append(data, n);
+        return n;
+    } catch (...) {
+        return 0;
+    }
+}
+
+std::string printable(std::string_view body) {
+    std::string out;
+    out.reserve(body.size());
+    char hex[8];
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        const auto c = static_cast<unsigned char>(body[i]);
+        // C1 controls arrive in UTF-8 as C2 80..C2 9F; some terminals obey them.
+        const bool c1 = c == 0xC2 && i + 1 < body.size() && static_cast<unsigned char>(body[i + 1]) >= 0x80 &&
+                        static_cast<unsigned char>(body[i + 1]) <= 0x9F;
+        if (c < 0x20 || c == 0x7F || c1) {
+            const unsigned code = c1 ? static_cast<unsigned char>(body[++i]) : c;
+            std::snprintf(hex, sizeof hex, "\\x%02X", code);
+            out += hex;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
 
 std::chrono::milliseconds effective_timeout(std::chrono::milliseconds timeout) { return std::max(timeout, 1ms); }
 
@@ -54,6 +87,15 @@ std::string failure(CURL* easy, CURLcode result, std::chrono::milliseconds timeo
         if (connected == 0 && connect_timeout(timeout) < effective_timeout(timeout))
             return "could not connect within " + seconds(connect_timeout(timeout));
         return "timed out after " + seconds(effective_timeout(timeout));
+    }
+    if (result == CURLE_WRITE_ERROR && body.size() + 1 > max_body / 2)
+        return "the reply is larger than " + std::to_string(max_body / 1024) + " KB: not an animal's noise";
+    if (result == CURLE_WEIRD_SERVER_REPLY || result == CURLE_UNSUPPORTED_PROTOCOL || result == CURLE_OUT_OF_MEMORY ||
+        result == CURLE_BAD_CONTENT_ENCODING) {
+        curl_off_t connected = 0;
+        curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected);
+        if (connected > 0)
+            return std::string("the farm's reply is not a valid HTTP response (") + curl_easy_strerror(result) + ")";
     }
     if (result != CURLE_OK) return curl_easy_strerror(result);
     long status = 0;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "farm/client.hpp"
 
@@ -36,6 +37,16 @@ void set(CURLM* multi, CURLMoption option, T value) {
     if (auto rc = curl_multi_setopt(multi, option, value); rc != CURLM_OK)
         throw FetchError(std::string("curl_multi_setopt: ") + curl_multi_strerror(rc));
 }
+
+// The most of a reply kept: an animal's noise is a word, not 100 MB. A
+// longer reply fails the request ("larger than 64 KB").
+inline constexpr std::size_t max_body = 64 * 1024;
+// curl's write callback for a body capped at max_body (`user`: a std::string).
+std::size_t append_capped(char* data, std::size_t size, std::size_t count, void* user) noexcept;
+
+// The reply as text safe for a terminal or the output pane: control
+// characters (escape sequences, C1 controls) are written as \xNN.
+std::string printable(std::string_view body);
 
 // The request timeout as used (at least 1 ms), and the connect timeout
 // derived from it (at most 10 s).
