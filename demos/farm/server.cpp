@@ -19,6 +19,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <exception>
 #include <iostream>
@@ -141,6 +142,7 @@ struct Server::Impl {
         stopping = true;
         beast::error_code ignored;
         acceptor.close(ignored);
+        accept_backoff.cancel();
         for (auto* connection : connections) connection->close();
     }
 
@@ -150,9 +152,24 @@ struct Server::Impl {
             auto socket = co_await acceptor.async_accept(net::redirect_error(net::use_awaitable, ec));
             if (stopping || ec == net::error::operation_aborted) co_return;
             if (ec) {
-                std::cerr << "farm: accept: " << ec.message() << '\n';
+                // Out of descriptors (EMFILE) and the like: retrying at once
+                // spins a core and floods the log. Back off (up to 1 s), say
+                // it at most once a second, and let sessions end meanwhile.
+                const auto now = std::chrono::steady_clock::now();
+                ++failed_accepts;
+                if (now - last_accept_log >= std::chrono::seconds(1)) {
+                    std::cerr << "farm: accept: " << ec.message() << " (" << failed_accepts
+                              << (failed_accepts == 1 ? " time" : " times") << "; retrying)\n";
+                    last_accept_log = now;
+                    failed_accepts = 0;
+                }
+                accept_backoff.expires_after(backoff);
+                co_await accept_backoff.async_wait(net::redirect_error(net::use_awaitable, ec));
+                if (stopping) co_return;
+                backoff = std::min<std::chrono::milliseconds>(backoff * 2, std::chrono::seconds(1));
                 continue;
             }
+            backoff = std::chrono::milliseconds(10);
             net::co_spawn(ioc, session(std::move(socket)), log_exception);
         }
     }
@@ -213,6 +230,10 @@ struct Server::Impl {
 
     net::io_context ioc{1};
     tcp::acceptor acceptor{ioc};
+    net::steady_timer accept_backoff{ioc};  // after a failed accept; io thread only
+    std::chrono::milliseconds backoff{10};
+    std::chrono::steady_clock::time_point last_accept_log{};
+    long failed_accepts = 0;
     tcp::endpoint endpoint;
     std::chrono::milliseconds delay;
 
