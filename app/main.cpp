@@ -145,7 +145,9 @@ int main(int argc, char** argv) {
     demo->add_flag("--list", list, "List the demos in talk order");
     demo->add_flag("--no-animate", no_animate, "Print whole lines instead of a character at a time");
     auto* animals_option =
-        demo->add_option("--animals", animals, "Comma-separated animals to fetch (default: cow,pig,chicken)");
+        demo->add_option("--animals", animals,
+                         "Comma-separated animals to fetch (default: cow,pig,chicken), or @FILE: the names in FILE, "
+                         "one a line or comma-separated");
     add_farm_options(demo);
 
     // farm

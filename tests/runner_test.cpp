@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include <atomic>
 #include <thread>
 
@@ -193,4 +198,28 @@ TEST(Params, RejectsBadValues) {
     EXPECT_TRUE(apply_param(p, "animals", "cow/../x"));
     EXPECT_TRUE(apply_param(p, "colour", "red"));
     EXPECT_EQ(p.animals, (std::vector<std::string>{"cow", "pig", "chicken"}));
+}
+
+TEST(Params, AnimalsFromAFileRelativeToTheDeck) {
+    const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "livedeck_animals";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "herd.txt") << "cow\n  pig  \n\nchicken,duck\r\ngoat\n";
+    Params p;
+    EXPECT_FALSE(apply_param(p, "animals", "@herd.txt", dir));
+    EXPECT_EQ(p.animals, (std::vector<std::string>{"cow", "pig", "chicken", "duck", "goat"}));
+    EXPECT_FALSE(apply_param(p, "animals", "@" + (dir / "herd.txt").string()));  // absolute, no base
+    EXPECT_EQ(p.animals.size(), 5u);
+
+    const auto missing = apply_param(p, "animals", "@nowhere.txt", dir);
+    ASSERT_TRUE(missing);
+    EXPECT_NE(missing->find("no such file"), std::string::npos) << *missing;
+    std::ofstream(dir / "bad.txt") << "cow\nbad name\n";
+    EXPECT_TRUE(apply_param(p, "animals", "@bad.txt", dir));
+    std::ofstream(dir / "empty.txt") << "\n\n";
+    EXPECT_TRUE(apply_param(p, "animals", "@empty.txt", dir));
+    ASSERT_EQ(::mkfifo((dir / "fifo.txt").c_str(), 0600) == 0 || std::filesystem::exists(dir / "fifo.txt"), true);
+    const auto fifo = apply_param(p, "animals", "@fifo.txt", dir);
+    ASSERT_TRUE(fifo);
+    EXPECT_NE(fifo->find("not a regular file"), std::string::npos) << *fifo;
+    EXPECT_EQ(p.animals.size(), 5u) << "a bad file changes nothing";
 }

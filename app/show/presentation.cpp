@@ -22,7 +22,8 @@ std::filesystem::path default_deck() {
 }
 
 deck::Deck load_deck(const std::filesystem::path& path) {
-    return deck::load(path, [](const deck::DemoRef& ref) -> std::optional<std::string> {
+    const std::filesystem::path base = path.parent_path();
+    return deck::load(path, [&base](const deck::DemoRef& ref) -> std::optional<std::string> {
         if (!demos::find_demo(ref.name)) {
             std::string known;
             for (const demos::Demo& d : demos::all_demos()) known += (known.empty() ? "" : ", ") + std::string(d.name);
@@ -32,7 +33,7 @@ deck::Deck load_deck(const std::filesystem::path& path) {
         demos::Params params;
         std::string errors;
         for (const auto& [key, value] : ref.params)
-            if (auto error = demos::apply_param(params, key, value))
+            if (auto error = demos::apply_param(params, key, value, base))
                 errors += (errors.empty() ? "demo " + ref.name + ": " : "; ") + *error;
         if (errors.empty()) return std::nullopt;
         return errors;
@@ -183,7 +184,7 @@ DemoSlot* Presentation::slot(int index) {
     if (!found) return nullptr;
     DemoSlot fresh;
     fresh.demo = found;
-    demos::apply_params(fresh.params, s->demo->params);  // validated when the deck loaded
+    demos::apply_params(fresh.params, s->demo->params, deck_.path.parent_path());  // validated when the deck loaded
     fresh.tokens = deck::highlight(found->source(), "cpp");
     return &slots_.emplace(index, std::move(fresh)).first->second;
 }

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <exception>
+#include <fstream>
+#include <sstream>
 
 #include "farm/client.hpp"
 
@@ -79,8 +81,54 @@ std::chrono::milliseconds timeout_for(double delay) {
     return std::chrono::milliseconds(static_cast<long long>(std::min(seconds, 3600.0) * 1000));
 }
 
-std::optional<std::string> apply_param(Params& params, const std::string& key,
-                                       const std::string& value) {
+namespace {
+
+// The most names a run takes, and the biggest file they may come from.
+constexpr std::size_t max_animals = 1'000'000;
+constexpr std::uintmax_t max_animals_file = 64 << 20;
+
+std::optional<std::string> read_names_file(const std::filesystem::path& path, std::string& out) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec || !std::filesystem::exists(status)) return "animals: cannot read " + path.string() + ": no such file";
+    if (!std::filesystem::is_regular_file(status)) return "animals: " + path.string() + " is not a regular file";
+    if (std::filesystem::file_size(path, ec) > max_animals_file)
+        return "animals: " + path.string() + " is larger than " + std::to_string(max_animals_file >> 20) + " MB";
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in.good() && !in.eof()) return "animals: cannot read " + path.string();
+    out = text.str();
+    // One a line or comma-separated, blank lines and spaces around names ignored.
+    for (char& c : out)
+        if (c == '\n' || c == '\r') c = ',';
+    std::string joined;
+    std::size_t begin = 0;
+    while (begin <= out.size()) {
+        std::size_t end = out.find(',', begin);
+        if (end == std::string::npos) end = out.size();
+        std::string name = out.substr(begin, end - begin);
+        const auto first = name.find_first_not_of(" \t");
+        const auto last = name.find_last_not_of(" \t");
+        if (first != std::string::npos) joined += (joined.empty() ? "" : ",") + name.substr(first, last - first + 1);
+        begin = end + 1;
+    }
+    if (joined.empty()) return "animals: " + path.string() + " names no animal";
+    out = std::move(joined);
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> apply_param(Params& params, const std::string& key, const std::string& value,
+                                       const std::filesystem::path& base) {
+    if (key == "animals" && !value.empty() && value[0] == '@') {
+        std::filesystem::path file = value.substr(1);
+        if (file.is_relative() && !base.empty()) file = base / file;
+        std::string names;
+        if (auto error = read_names_file(file, names)) return error;
+        return apply_param(params, key, names);
+    }
     if (key == "animals") {
         std::vector<std::string> names;
         std::size_t begin = 0;
@@ -88,10 +136,11 @@ std::optional<std::string> apply_param(Params& params, const std::string& key,
             std::size_t end = value.find(',', begin);
             if (end == std::string::npos) end = value.size();
             std::string name = value.substr(begin, end - begin);
-            if (name.empty()) return "animals: empty name in '" + value + "'";
+            if (name.empty()) return "animals: empty name in '" + value.substr(0, 200) + "'";
             for (char c : name)
                 if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'))
-                    return "animals: bad name '" + name + "' (letters, digits, '-' and '_' only)";
+                    return "animals: bad name '" + name.substr(0, 100) + "' (letters, digits, '-' and '_' only)";
+            if (names.size() == max_animals) return "animals: more than " + std::to_string(max_animals) + " names";
             names.push_back(std::move(name));
             begin = end + 1;
         }
@@ -111,9 +160,10 @@ std::optional<std::string> apply_param(Params& params, const std::string& key,
 }
 
 std::optional<std::string> apply_params(Params& params,
-                                        const std::map<std::string, std::string>& values) {
+                                        const std::map<std::string, std::string>& values,
+                                        const std::filesystem::path& base) {
     for (const auto& [key, value] : values)
-        if (auto error = apply_param(params, key, value)) return error;
+        if (auto error = apply_param(params, key, value, base)) return error;
     return std::nullopt;
 }
 

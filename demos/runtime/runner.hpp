@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -58,9 +59,13 @@ std::chrono::milliseconds timeout_for(double delay);
 // Applies one `key=value` demo parameter (from a slide directive or the
 // command line) to `params`. Keys: animals (comma-separated names),
 // delay (seconds, 0..60). Returns an error message for a bad one.
+// `animals=@FILE` reads the names from FILE (one a line, or comma-separated;
+// relative to `base`, e.g. the deck's folder): 50,000 names do not fit in one
+// command-line argument.
 std::optional<std::string> apply_param(Params& params, const std::string& key,
-                                       const std::string& value);
+                                       const std::string& value, const std::filesystem::path& base = {});
 std::optional<std::string> apply_params(Params& params,
-                                        const std::map<std::string, std::string>& values);
+                                        const std::map<std::string, std::string>& values,
+                                        const std::filesystem::path& base = {});
 
 }  // namespace livedeck::demos
