@@ -12,6 +12,7 @@
 
 #include <array>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <string>
 #include <system_error>
@@ -271,3 +272,31 @@ TEST(FarmServer, BindFailureThrowsSystemError) {
 }
 
 }  // namespace
+
+namespace {
+
+std::size_t open_fds() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+}
+
+}  // namespace
+
+TEST(FarmServer, AClientThatHangsUpDuringTheDelayFreesItsSocket) {
+    Server server("127.0.0.1", 0, 0ms);
+    const std::size_t baseline = open_fds();
+    {
+        boost::asio::io_context ioc;
+        boost::asio::ip::tcp::socket client(ioc);
+        client.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+        boost::asio::write(client, boost::asio::buffer("GET /animals/cow?delay=20 HTTP/1.1\r\nHost: x\r\n\r\n"s));
+        // The server holds the request (and its socket) for its delay...
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (open_fds() < baseline + 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+        ASSERT_GE(open_fds(), baseline + 2) << "client and server sockets";
+    }  // ...until the client hangs up.
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (open_fds() > baseline && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(open_fds(), baseline) << "the server's socket was not freed long before the 20 s delay";
+}

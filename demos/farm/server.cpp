@@ -21,6 +21,8 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cerrno>
+#include <sys/socket.h>
 #include <exception>
 #include <iostream>
 #include <list>
@@ -50,6 +52,18 @@ void log_exception(std::exception_ptr error) {
     } catch (const std::exception& e) {
         std::cerr << "farm: " << e.what() << '\n';
     }
+}
+
+constexpr auto peer_check_interval = std::chrono::milliseconds(500);
+
+// Whether the client closed or reset its end (a peek that reads 0 bytes or
+// fails for a reason other than "nothing yet"). Never blocks.
+bool peer_closed(tcp::socket& socket) {
+    char byte;
+    const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return false;  // a pipelined request: still there
+    if (n == 0) return true;
+    return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
 }
 
 bool is_http_error(const beast::error_code& ec) {
@@ -206,10 +220,16 @@ struct Server::Impl {
             auto method = req.method_string();
             auto target = req.target();
             auto reply = route({method.data(), method.size()}, {target.data(), target.size()}, delay);
-            if (reply.delay.count() > 0) {
-                connection.delay.expires_after(reply.delay);
+            // The delay, in slices: a client that hung up meanwhile frees its
+            // socket now, not after the whole delay (an attacker holding no
+            // sockets could otherwise pin ours with `?delay=20`).
+            for (auto left = reply.delay; left.count() > 0;) {
+                const auto slice = std::min<std::chrono::milliseconds>(left, peer_check_interval);
+                connection.delay.expires_after(slice);
                 co_await connection.delay.async_wait(net::redirect_error(net::use_awaitable, ec));
                 if (ec || stopping) co_return;
+                left -= slice;
+                if (left.count() > 0 && peer_closed(connection.stream.socket())) co_return;
             }
 
             auto res = make_response(reply.status, std::move(reply.body), req.version(), req.keep_alive());
