@@ -449,10 +449,23 @@ TEST(DeckDiagnostic, Str) {
 // ---- Robustness
 
 TEST(DeckRobustness, OddInput) {
-    std::string nul("a\0b\n---\n\0\n", 10);
+    // A NUL byte: binary data, not a deck (it used to pass as "ok").
+    std::string nul("a\nb\n---\n\0\n", 10);
     auto d = parse(nul);
-    ASSERT_EQ(d.slides.size(), 2u);
-    EXPECT_EQ(deck::plain_text(d.slides[0].blocks.at(0).spans), "a\xEF\xBF\xBD" "b");
+    EXPECT_TRUE(d.slides.empty());
+    ASSERT_EQ(d.diagnostics.size(), 1u);
+    EXPECT_EQ(d.diagnostics[0].str(), "talk.md:4: binary data (a NUL byte): not a Markdown deck");
+    // Not UTF-8: an error at its line; the slides still parse (and show replacement characters).
+    auto latin1 = parse("# Caf\xe9\n\nfine\n");
+    ASSERT_EQ(latin1.diagnostics.size(), 1u);
+    EXPECT_EQ(latin1.diagnostics[0].str(), "talk.md:1: not UTF-8 (byte 0xE9): save the deck as UTF-8");
+    EXPECT_EQ(latin1.slides.size(), 1u);
+    // A byte-order mark is dropped, not shown.
+    auto bom = parse("\xEF\xBB\xBF# Title\n");
+    EXPECT_TRUE(bom.ok());
+    EXPECT_EQ(bom.slides.at(0).title, "Title");
+    // Real UTF-8 is fine: Latin Extended, CJK, an emoji.
+    EXPECT_TRUE(parse("# K\xc5\x82" "ak \xc2\xb7 5 \xe2\x82\xac \xe6\xbc\xa2 \xf0\x9f\x90\x84\n").ok());
     parse("\xff\xfe invalid \xc3 utf-8 **x\n");
     parse(std::string(1 << 20, 'x'));
     parse(std::string(5000, '>') + " deep\n");

@@ -154,11 +154,54 @@ Slide parse_slide(const Chunk& chunk, int number, const std::string& file, const
 // [SECTION] Public API
 //-----------------------------------------------------------------------------
 
+namespace {
+
+// The 1-based line of byte `at`.
+int line_of(std::string_view text, std::size_t at) {
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+// Where `text` stops being UTF-8, if it does: the byte's offset.
+std::optional<std::size_t> invalid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4) || i + n > text.size()) return i;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
+        if (n == 3) {  // no overlong forms, no UTF-16 surrogates
+            const auto d = static_cast<unsigned char>(text[i + 1]);
+            if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0)) return i;
+        }
+        if (n == 4) {
+            const auto d = static_cast<unsigned char>(text[i + 1]);
+            if ((c == 0xF0 && d < 0x90) || (c == 0xF4 && d >= 0x90)) return i;
+        }
+        i += n;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 Deck parse(std::string_view text, const std::string& file, const std::filesystem::path& base_dir,
            const DemoValidator& validate_demo) {
     Deck deck;
     try {
         deck.path = file;
+        // A byte-order mark is not a character of the first slide.
+        if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+        // A deck is text: binary data is not one at all, other encodings are errors.
+        if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+            deck.diagnostics.push_back({file, line_of(text, nul), "binary data (a NUL byte): not a Markdown deck"});
+            return deck;
+        }
+        if (const auto bad = invalid_utf8(text)) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(text[*bad]));
+            deck.diagnostics.push_back({file, line_of(text, *bad),
+                                        std::string("not UTF-8 (byte ") + hex + "): save the deck as UTF-8"});
+        }
         int number = 0;
         for (const Chunk& chunk : split_slides(text)) {
             deck.slides.push_back(parse_slide(chunk, ++number, file, base_dir, validate_demo));
