@@ -132,6 +132,9 @@ inline constexpr int max_image_side = 8192;
 // blocks on a FIFO; reads only the header.
 std::optional<std::string> image_problem(const std::filesystem::path& path);
 
+// Appends code point `cp` as UTF-8 (U+FFFD for one that is not a character).
+void append_utf8(std::string& out, char32_t cp);
+
 // Plain text of spans (styles dropped).
 std::string plain_text(const std::vector<Span>& spans);
 

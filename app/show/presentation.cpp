@@ -74,6 +74,7 @@ double Timer::elapsed(double t) const {
 
 Presentation::Presentation(Options options, double t)
     : options_(std::move(options)), deck_(load_deck(options_.deck_path)), slide_shown_at_(t) {
+    make_slots();
     for (const deck::Diagnostic& d : deck_.diagnostics) std::cerr << d.str() << "\n";
     emit(t, EventType::DeckLoaded, -1, deck_.path.string());
     emit(t, EventType::SlideShown, current_);
@@ -158,8 +159,8 @@ void Presentation::reload(double t) {
             s.run->request_stop();
             stopping_.push_back(std::move(s.run));
         }
-    slots_.clear();
     deck_ = std::move(fresh);
+    make_slots();
     current_ = std::clamp(current_, 0, std::max(0, slide_count() - 1));
     emit(t, EventType::DeckLoaded, -1, deck_.path.string());
 }
@@ -175,28 +176,27 @@ std::string Presentation::farm_url() {
     return farm_->url();
 }
 
+void Presentation::make_slots() {
+    slots_.clear();
+    for (int i = 0; i < slide_count(); ++i) {
+        const deck::Slide& s = deck_.slides[static_cast<std::size_t>(i)];
+        const demos::Demo* found = s.demo ? demos::find_demo(s.demo->name) : nullptr;
+        if (!found) continue;
+        DemoSlot& fresh = slots_[i];
+        fresh.demo = found;
+        demos::apply_params(fresh.params, s.demo->params, deck_.path.parent_path());  // validated when the deck loaded
+        fresh.tokens = deck::highlight(found->source(), "cpp");
+    }
+}
+
 DemoSlot* Presentation::slot(int index) {
-    const deck::Slide* s = slide(index);
-    if (!s || !s->demo) return nullptr;
     auto it = slots_.find(index);
-    if (it != slots_.end()) return &it->second;
-    const demos::Demo* found = demos::find_demo(s->demo->name);
-    if (!found) return nullptr;
-    DemoSlot fresh;
-    fresh.demo = found;
-    demos::apply_params(fresh.params, s->demo->params, deck_.path.parent_path());  // validated when the deck loaded
-    fresh.tokens = deck::highlight(found->source(), "cpp");
-    return &slots_.emplace(index, std::move(fresh)).first->second;
+    return it == slots_.end() ? nullptr : &it->second;
 }
 
 const DemoSlot* Presentation::demo(int index) const {
-    const deck::Slide* s = slide(index);
-    if (!s || !s->demo) return nullptr;
     auto it = slots_.find(index);
-    if (it != slots_.end()) return &it->second;
-    // Not run yet: make the slot so that views can show the source. The slot
-    // is derived from the deck alone, so this changes nothing observable.
-    return const_cast<Presentation*>(this)->slot(index);
+    return it == slots_.end() ? nullptr : &it->second;
 }
 
 void Presentation::run(double t) {
@@ -217,6 +217,7 @@ void Presentation::run(double t) {
     }
     if (s->run) stopping_.push_back(std::move(s->run));
     s->events.clear();
+    s->actors.clear();
     s->seen = 0;
     s->fold.reset();
     s->started = t;
@@ -260,9 +261,9 @@ void Presentation::replay_deck(deck::Deck fresh, double t) {
             s.run->request_stop();
             stopping_.push_back(std::move(s.run));
         }
-    slots_.clear();
     rejected_.clear();
     deck_ = std::move(fresh);
+    make_slots();
     current_ = std::clamp(current_, 0, std::max(0, slide_count() - 1));
     emit(t, EventType::DeckLoaded, -1, deck_.path.string());
 }
@@ -321,11 +322,12 @@ bool Presentation::update() {
         if (s.seen == before) continue;
         changed = true;
         if (listener_) {
-            const std::vector<std::string> actors = s.run->trace().actors();
             for (std::size_t i = before; i < s.seen; ++i) {
                 const demos::Event& e = s.events[i];
+                // Actors are only ever added: copy their names when a new one shows up.
+                if (e.actor >= 0 && static_cast<std::size_t>(e.actor) >= s.actors.size()) s.actors = s.run->trace().actors();
                 const std::string actor =
-                    e.actor >= 0 && static_cast<std::size_t>(e.actor) < actors.size() ? actors[static_cast<std::size_t>(e.actor)] : "";
+                    e.actor >= 0 && static_cast<std::size_t>(e.actor) < s.actors.size() ? s.actors[static_cast<std::size_t>(e.actor)] : "";
                 listener_(SessionEvent{s.started + e.t, EventType::Trace, index, actor, {}, e});
             }
         }

@@ -98,6 +98,7 @@ struct DemoSlot {
     bool ran = false;                  // a run started, live or replayed
     double started = 0;                // session seconds when the run started
     std::vector<demos::Event> events;  // the run's trace so far
+    std::vector<std::string> actors;   // the names of its actors, as far as the events go
     std::size_t seen = 0;
     // The output folded up to some time; continued, not redone, frame to frame.
     mutable demos::Fold fold;
@@ -213,7 +214,8 @@ private:
     void step(double t);
     void reload(double t);
     void emit(double t, EventType type, int slide = -1, std::string text = {});
-    DemoSlot* slot(int index);  // creates it on first use
+    void make_slots();          // one for every demo slide of the deck, its source highlighted
+    DemoSlot* slot(int index);  // nullptr for a slide without a demo
 
     Options options_;
     deck::Deck deck_;

@@ -130,22 +130,7 @@ void Controller::text(unsigned codepoint, double /*t*/) {
         // The G that opened the prompt arrives as text too: skip it.
         if (std::exchange(swallow_g_, false) && (codepoint == 'g' || codepoint == 'G')) return;
         if (codepoint < 0x20 || ui_.query.size() > 120) return;
-        // UTF-8 encode.
-        std::string& q = ui_.query;
-        if (codepoint < 0x80) q += static_cast<char>(codepoint);
-        else if (codepoint < 0x800) {
-            q += static_cast<char>(0xC0 | (codepoint >> 6));
-            q += static_cast<char>(0x80 | (codepoint & 0x3F));
-        } else if (codepoint < 0x10000) {
-            q += static_cast<char>(0xE0 | (codepoint >> 12));
-            q += static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F));
-            q += static_cast<char>(0x80 | (codepoint & 0x3F));
-        } else {
-            q += static_cast<char>(0xF0 | (codepoint >> 18));
-            q += static_cast<char>(0x80 | ((codepoint >> 12) & 0x3F));
-            q += static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F));
-            q += static_cast<char>(0x80 | (codepoint & 0x3F));
-        }
+        deck::append_utf8(ui_.query, codepoint);
         ui_.selected = 0;
         refresh_hits();
         return;

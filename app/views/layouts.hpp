@@ -24,8 +24,8 @@ void draw_window(const Frame& frame, Stage& stage, ImVec2 display, float pixel_s
 float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale);
 
 // A slide on a canvas `width` design units wide whose top-left is at `min`
-// of the `ui` canvas. With `intents` the slide is live (demo buttons); with
-// `presenter` the jump prompt may show on it.
+// of the `ui` canvas. With `intents` the slide is live: demo buttons, and
+// (outside the audience's window) the jump prompt.
 void draw_slide_canvas(const Canvas& ui, ImVec2 min, float width, const Frame& frame, int index, Stage& stage,
                        Intents* intents);
 

@@ -16,7 +16,7 @@ cleanup() {
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; [ -f "$work/log" ] && cat "$work/log" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 # A microphone: PulseAudio of our own with a null sink; its monitor is the source.
 export PULSE_RUNTIME_PATH=$work/pulse XDG_RUNTIME_DIR=$work/xdg HOME=$work
@@ -31,28 +31,19 @@ pactl suspend-sink mic 1 && pactl suspend-sink mic 0
 # One second of a 1 kHz tone.
 ffmpeg -loglevel error -f lavfi -i "sine=frequency=1000:duration=1" -ac 1 -ar 48000 "$work/tone.wav"
 
-wait_title() {
-  local pattern=$1 limit=$2 title=""
-  for _ in $(seq $((limit * 10))); do
-    title=$(xdotool getwindowname "$wid" 2>/dev/null || true)
-    [[ $title == $pattern ]] && return 0
-    sleep 0.1
-  done
-  fail "title is '$title', expected '$pattern'"
-}
 
 rec=$work/rec
 "$livedeck" --delay 0.2 --single-window --record "$rec" --mic mic.monitor "$deck" >"$work/log" 2>&1 &
 pid=$!
 wid=$(xdotool search --sync --onlyvisible --name '^livedeck - ' | head -n 1) || fail "no window"
-wait_title 'livedeck - 1/*' 10
+wait_title "$wid" 'livedeck - 1/*' 10
 sleep 1
 xdotool key --window "$wid" Right
-wait_title 'livedeck - 2/*' 10
+wait_title "$wid" 'livedeck - 2/*' 10
 paplay --device=mic "$work/tone.wav" &
 sleep 1.5
 xdotool key --window "$wid" Right
-wait_title 'livedeck - 3/*' 10
+wait_title "$wid" 'livedeck - 3/*' 10
 xdotool key --window "$wid" r
 # The demo types three lines at 50 ms a character: about 4 s at this delay.
 sleep 5

@@ -11,18 +11,8 @@ work=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
-fail() { echo "FAIL: $*" >&2; [ -f "$work/log" ] && cat "$work/log" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
-# Waits (up to $3 seconds) until window $1's title matches $2.
-wait_title() {
-  local window=$1 pattern=$2 limit=$3 title=""
-  for _ in $(seq $((limit * 10))); do
-    title=$(xdotool getwindowname "$window" 2>/dev/null || true)
-    [[ $title == $pattern ]] && return 0
-    sleep 0.1
-  done
-  fail "title is '$title', expected '$pattern'"
-}
 
 # The audience half (right) or the console half (left) of the screen.
 grab() {  # grab FILE right|left

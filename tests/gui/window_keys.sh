@@ -8,18 +8,7 @@ deck=$2
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# Waits (up to $2 seconds) until the window's title matches $1.
-wait_title() {
-  local pattern=$1 limit=$2 title=""
-  for _ in $(seq $((limit * 10))); do
-    title=$(xdotool getwindowname "$wid" 2>/dev/null || true)
-    [[ $title == $pattern ]] && return 0
-    sleep 0.1
-  done
-  fail "title is '$title', expected '$pattern'"
-}
+source "$(dirname "$0")/lib.sh"
 
 grab() {  # screenshot of the whole screen
   ffmpeg -loglevel error -y -f x11grab -video_size 1280x720 -i "$DISPLAY" -frames:v 1 "$1"
@@ -30,32 +19,32 @@ pid=$!
 wid=$(xdotool search --sync --onlyvisible --name '^livedeck' | head -n 1) || fail "no window"
 [ -n "$wid" ] || fail "no window"
 xdotool windowmove "$wid" 0 0 windowsize --sync "$wid" 1280 720 windowfocus --sync "$wid"
-wait_title 'livedeck - 1/*' 10
+wait_title "$wid" 'livedeck - 1/*' 10
 
 xdotool key --window "$wid" Right
-wait_title 'livedeck - 2/*' 10
+wait_title "$wid" 'livedeck - 2/*' 10
 grab "$work/two.png"
 tesseract "$work/two.png" - 2>/dev/null | grep -q "Parallelism" || fail "slide 2 not on screen"
 
 xdotool key --window "$wid" End
-wait_title 'livedeck - 4/*' 10
+wait_title "$wid" 'livedeck - 4/*' 10
 xdotool key --window "$wid" Home
-wait_title 'livedeck - 1/*' 10
+wait_title "$wid" 'livedeck - 1/*' 10
 xdotool type --window "$wid" 3
 xdotool key --window "$wid" Return
-wait_title 'livedeck - 3/*' 10
+wait_title "$wid" 'livedeck - 3/*' 10
 # Every forward and back key, one at a time.
 for pair in "Left 2" "space 3" "Up 2" "Down 3" "p 2" "n 3" "Prior 2" "Next 3"; do
   read -r key slide <<<"$pair"
   xdotool key --window "$wid" "$key"
-  wait_title "livedeck - $slide/*" 10
+  wait_title "$wid" "livedeck - $slide/*" 10
 done
 # A number that is no slide is dropped.
 xdotool type --window "$wid" 9
 xdotool key --window "$wid" Return Right
-wait_title 'livedeck - 4/*' 10
+wait_title "$wid" 'livedeck - 4/*' 10
 xdotool key --window "$wid" Left
-wait_title 'livedeck - 3/*' 10
+wait_title "$wid" 'livedeck - 3/*' 10
 
 # Run the sequential demo with R and read its output off the screen.
 xdotool key --window "$wid" r
@@ -69,7 +58,7 @@ grep -q 'The chicken says' <<<"$text" || fail "demo output not on screen: $text"
 
 # A hand-driven demo: R runs it, Enter (the Step key) resumes it.
 xdotool key --window "$wid" Right
-wait_title 'livedeck - 4/*' 10
+wait_title "$wid" 'livedeck - 4/*' 10
 xdotool key --window "$wid" r
 deadline=$((SECONDS + 60))
 while [ $SECONDS -lt $deadline ]; do
@@ -91,7 +80,7 @@ xdotool key --window "$wid" Tab
 # Resizing: the slide is laid out again for the new size.
 xdotool windowsize --sync "$wid" 900 700
 xdotool key --window "$wid" Home
-wait_title 'livedeck - 1/*' 10
+wait_title "$wid" 'livedeck - 1/*' 10
 grab "$work/resized.png"
 tesseract "$work/resized.png" - 2>/dev/null | grep -q "GUI test deck" || fail "title not readable after resize"
 
