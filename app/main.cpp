@@ -8,6 +8,7 @@
 #include <cmath>
 #include <csignal>
 #include <iostream>
+#include <sstream>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -31,18 +32,29 @@ void on_signal(int signal) {
 int signalled(int code) { return code == 130 && signal_number != 0 ? 128 + signal_number : code; }
 
 // Rejects NaN and infinities, which pass range checks (every comparison with NaN is false).
-const CLI::Validator finite_number(
-    [](std::string& text) {
-        try {
-            std::size_t end = 0;
-            const double v = std::stod(text, &end);
-            if (end != text.size() || !std::isfinite(v)) return "'" + text + "' is not a finite number";
-        } catch (const std::exception&) {
-            return "'" + text + "' is not a number";
-        }
-        return std::string();
-    },
-    "FINITE");
+// A number of seconds in [low, high], with a message a person can read
+// (CLI11's own range check prints DBL_MAX in full).
+CLI::Validator seconds_between(double low, double high) {
+    auto format = [](double v) {
+        std::ostringstream out;
+        out << v;
+        return out.str();
+    };
+    return CLI::Validator(
+        [=](std::string& text) {
+            const std::string range = "a number of seconds from " + format(low) + " to " + format(high);
+            try {
+                std::size_t end = 0;
+                const double v = std::stod(text, &end);
+                if (end != text.size() || !std::isfinite(v) || v < low || v > high)
+                    return "'" + text + "' is not " + range;
+            } catch (const std::exception&) {
+                return "'" + text + "' is not " + range;
+            }
+            return std::string();
+        },
+        "SECONDS");
+}
 
 bool parse_size(const std::string& text, int& width, int& height) {
     char x = 0;
@@ -78,7 +90,7 @@ int main(int argc, char** argv) {
             app->add_option("--delay", delay,
                             "Seconds each animal takes to answer (default 2): the embedded farm's delay, or "
                             "asked of the --farm per request")
-                ->check(finite_number & CLI::Range(0.0, 60.0)));
+                ->check(seconds_between(0.0, 60.0)));
         app->add_option("--farm", farm_url,
                         "Use the animals farm at URL (URL/cow is the cow) instead of the embedded one");
     };
@@ -167,7 +179,7 @@ int main(int argc, char** argv) {
     shot_cmd->add_flag("--run", shot.run, "Run the slide's demo live before rendering");
     double at_seconds = 0;
     auto* at = shot_cmd->add_option("--at", at_seconds, "Render S seconds after the demo started (needs --run)")
-                   ->check(finite_number & CLI::NonNegativeNumber);
+                   ->check(seconds_between(0.0, 24 * 3600.0));
     std::string layout = "audience";
     shot_cmd->add_option("--layout", layout, "Layout to render: audience, presenter or overview")
         ->check(CLI::IsMember({"audience", "presenter", "overview"}));

@@ -323,6 +323,48 @@ TEST(AsyncClient, FreshConnectionsWork) {
     }
 }
 
+TEST(AsyncClient, BeyondMaxInFlightRequestsQueueAndTheirTimeoutStartsWhenTheyLeaveIt) {
+    constexpr int count = 16, in_flight = 4;
+    constexpr auto delay = 300ms;
+    Server server("127.0.0.1", 0, delay);
+    net::io_context io;
+    // Four waves of 300 ms take over 1.2 s: far beyond the 700 ms timeout,
+    // which each request must only count from when it leaves the queue.
+    AsyncClient client(io, {.timeout = 700ms, .fresh_connections = true, .max_in_flight = in_flight});
+    std::vector<Result> results(count);
+    const auto start = Clock::now();
+    for (auto& result : results) client.async_get(server.url() + "/pig", record(result));
+    EXPECT_EQ(client.pending(), static_cast<std::size_t>(count));
+    io.run();
+    const auto total = since(start);
+    for (const auto& result : results) {
+        EXPECT_EQ(result.calls, 1);
+        EXPECT_FALSE(result.error) << result.fetch_error();
+        EXPECT_EQ(result.body, noise_of("pig"));
+    }
+    // Never more than four at once: four waves at least.
+    EXPECT_GE(total, (count / in_flight) * delay);
+    EXPECT_EQ(client.pending(), 0u);
+}
+
+TEST(AsyncClient, CancelCompletesQueuedRequestsWithStoppedToo) {
+    Server server("127.0.0.1", 0, 5s);
+    net::io_context io;
+    AsyncClient client(io, {.max_in_flight = 2});
+    std::vector<Result> results(10);
+    for (auto& result : results) client.async_get(server.url() + "/cow", record(result));
+    net::steady_timer later(io, 200ms);
+    later.async_wait([&](boost::system::error_code) { client.cancel(); });
+    const auto start = Clock::now();
+    io.run();
+    for (const auto& result : results) {
+        EXPECT_EQ(result.calls, 1);
+        EXPECT_TRUE(result.stopped());
+    }
+    EXPECT_LT(since(start), 5s);  // not one of them waited for the farm
+    EXPECT_EQ(client.pending(), 0u);
+}
+
 // Lowers the soft open-files limit for its lifetime.
 class FileLimit {
 public:

@@ -155,8 +155,19 @@ TEST(Cli, NotANumberIsNotADelayOrATime) {
     for (const char* args : {"farm --delay nan", "demo sequential --delay inf", "shot -o /tmp/x.png --run --at nan"}) {
         const auto out = run_command(program() + " " + args);
         EXPECT_NE(out.status, 0) << args;
-        EXPECT_NE(out.text.find("not a finite number"), std::string::npos) << args << ": " << out.text;
+        EXPECT_NE(out.text.find("is not a number of seconds from 0 to"), std::string::npos) << args << ": " << out.text;
     }
+}
+
+TEST(Cli, OutOfRangeSaysTheRangeReadably) {
+    // CLI11's own range check printed DBL_MAX in full (1.8e308, 300 digits).
+    const auto at = run_command(program() + " shot -o /tmp/x.png --run --at -5");
+    EXPECT_NE(at.status, 0);
+    EXPECT_NE(at.text.find("'-5' is not a number of seconds from 0 to 86400"), std::string::npos) << at.text;
+    EXPECT_EQ(at.text.find("17976931"), std::string::npos) << at.text;
+    const auto delay = run_command(program() + " farm --delay 61");
+    EXPECT_NE(delay.status, 0);
+    EXPECT_NE(delay.text.find("'61' is not a number of seconds from 0 to 60"), std::string::npos) << delay.text;
 }
 
 TEST(Cli, SigtermEndsAnExportWith143) {

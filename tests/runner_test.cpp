@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "farm/farm.hpp"
+#include "registry.hpp"
 #include "test_support.hpp"
 
 using namespace livedeck;
@@ -96,6 +97,35 @@ TEST(Run, StopWhileWaitingOnHttpIsPrompt) {
     ASSERT_TRUE(test::wait_for_event(run, EventKind::RequestStart));
     EXPECT_LT(time_stop(run), Ms(200));
     EXPECT_EQ(last_done(run), "stopped");
+}
+
+TEST(Run, StopWithThousandsOfRequestsEndsTheRunBeforeItsCleanUp) {
+    // Thousands of sockets and coroutines take a while to close and destroy;
+    // the run ends (Done) at once and cleans up after, on its worker.
+    farm::Server server("127.0.0.1", 0, 30s);
+    Params p = params_for(server);
+    p.animals.assign(3000, "cow");
+    p.animate = false;
+    demos::Run run(demos::find_demo("farm-await")->body, p);
+    std::size_t starts = 0, seen = 0;
+    std::vector<Event> events;
+    for (auto deadline = std::chrono::steady_clock::now() + 20s;
+         starts < 3000 && std::chrono::steady_clock::now() < deadline;) {
+        run.trace().wait(seen, 100ms);
+        events.clear();
+        seen = run.trace().read(seen, events);
+        for (const Event& e : events) starts += e.kind == EventKind::RequestStart;
+    }
+    ASSERT_EQ(starts, 3000u);
+    const auto t0 = std::chrono::steady_clock::now();
+    run.request_stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, Ms(5));  // a request, not a wait
+    ASSERT_TRUE(test::wait_done(run));
+    EXPECT_EQ(last_done(run), "stopped");
+    EXPECT_EQ(run.trace().events().back().kind, EventKind::Done);  // nothing after Done
+    run.stop();  // joins the clean-up
+    EXPECT_TRUE(run.finished());
+    EXPECT_EQ(run.trace().events().back().kind, EventKind::Done);
 }
 
 TEST(Run, StopWhileWaitingForALockIsPrompt) {

@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <unordered_map>
 
@@ -54,6 +55,9 @@ namespace net = boost::asio;
 
 using namespace detail;
 
+constexpr long receive_buffer = 1024;  // curl's minimum; a noise is a few bytes
+constexpr int launch_batch = 256;       // requests started per turn of the loop
+
 }  // namespace
 
 //-----------------------------------------------------------------------------
@@ -68,7 +72,7 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
 
     void start(std::string url, std::unique_ptr<detail::GetHandler> handler);
     void cancel();
-    std::size_t pending() const { return transfers_.size(); }
+    std::size_t pending() const { return transfers_.size() + queued_.size(); }
 
 private:
     // One GET: its easy handle, its body so far and its handler.
@@ -100,6 +104,12 @@ private:
     };
 
     // Transfers.
+    bool has_room() const {
+        return options_.max_in_flight <= 0 || transfers_.size() < static_cast<std::size_t>(options_.max_in_flight);
+    }
+    void launch(std::unique_ptr<Transfer> transfer);
+    void launch_queued();
+    void pump_later();
     void finish(std::uint64_t id, CURLcode result);
     void fail(std::uint64_t id);
     std::exception_ptr outcome(const Transfer& transfer, CURLcode result) const;
@@ -126,7 +136,9 @@ private:
     std::uint64_t next_serial_ = 0;
     std::uint64_t next_id_ = 0;
     std::unordered_map<curl_socket_t, std::unique_ptr<Socket>> sockets_;
-    std::map<std::uint64_t, std::unique_ptr<Transfer>> transfers_;
+    std::map<std::uint64_t, std::unique_ptr<Transfer>> transfers_;  // on curl's multi handle
+    std::deque<std::unique_ptr<Transfer>> queued_;  // not started yet: no curl handle
+    bool pump_posted_ = false;  // a launch_queued() is posted
     Multi multi_;  // last: cleaned up first, while the state its callbacks touch still lives
 };
 
@@ -138,8 +150,6 @@ AsyncClient::Impl::Impl(net::io_context& io, Options options) : io_(io), options
     set(multi_.get(), CURLMOPT_SOCKETDATA, static_cast<void*>(this));
     set(multi_.get(), CURLMOPT_TIMERFUNCTION, &on_timer);
     set(multi_.get(), CURLMOPT_TIMERDATA, static_cast<void*>(this));
-    if (options_.max_connections > 0)
-        set(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(options_.max_connections));
 }
 
 AsyncClient::Impl::~Impl() {
@@ -152,11 +162,44 @@ AsyncClient::Impl::~Impl() {
 // [SECTION] Impl: starting, finishing and cancelling transfers
 //-----------------------------------------------------------------------------
 
+// Every request waits in queued_ without a curl handle (so without a buffer
+// or a socket) until launch_queued() starts it, in batches of
+// launch_batch, within max_in_flight. Batches keep each turn of the loop
+// short: curl connects every handle added since its last wake-up in one
+// call, and a stop or a reply waits behind that call. A request's timeout
+// starts when it leaves the queue: the deadline follows what it waits for.
 void AsyncClient::Impl::start(std::string url, std::unique_ptr<detail::GetHandler> handler) {
     auto transfer = std::make_unique<Transfer>();
     transfer->id = ++next_id_;
     transfer->url = std::move(url);
     transfer->handler = std::move(handler);
+    queued_.push_back(std::move(transfer));
+    pump_later();
+}
+
+void AsyncClient::Impl::pump_later() {
+    if (pump_posted_ || queued_.empty() || !has_room()) return;
+    pump_posted_ = true;
+    net::post(io_, [weak = weak_from_this()] {
+        if (auto impl = weak.lock()) {
+            impl->pump_posted_ = false;
+            impl->launch_queued();
+        }
+    });
+}
+
+// Starts up to launch_batch queued requests, and posts the next batch.
+// Never called from inside a curl callback.
+void AsyncClient::Impl::launch_queued() {
+    for (int n = 0; n < launch_batch && has_room() && !queued_.empty(); ++n) {
+        auto next = std::move(queued_.front());
+        queued_.pop_front();
+        launch(std::move(next));
+    }
+    pump_later();
+}
+
+void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
     try {
         transfer->easy.reset(curl_easy_init());
         if (!transfer->easy) throw FetchError(transfer->what() + "cannot create a curl handle");
@@ -166,6 +209,9 @@ void AsyncClient::Impl::start(std::string url, std::unique_ptr<detail::GetHandle
         set(easy, CURLOPT_NOSIGNAL, 1L);
         set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(connect_timeout(options_.timeout).count()));
         set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(effective_timeout(options_.timeout).count()));
+        // curl's receive buffer is 16 KB per handle by default: 160 MB at
+        // ten thousand requests for replies of a few bytes.
+        set(easy, CURLOPT_BUFFERSIZE, receive_buffer);
         set(easy, CURLOPT_WRITEFUNCTION, &append_capped);
         set(easy, CURLOPT_WRITEDATA, static_cast<void*>(&transfer->body));
         set(easy, CURLOPT_USERAGENT, "livedeck");
@@ -219,12 +265,17 @@ void AsyncClient::Impl::finish(std::uint64_t id, CURLcode result) {
     curl_multi_remove_handle(multi_.get(), transfer->easy.get());
     auto error = outcome(*transfer, result);
     transfer->handler->complete(error, error ? std::string{} : printable(transfer->body));
+    transfer.reset();  // closes a fresh connection before the next one opens
+    pump_later();
 }
 
 // A transfer whose socket the reactor refused: fail it alone.
 void AsyncClient::Impl::fail(std::uint64_t id) { finish(id, CURLE_COULDNT_CONNECT); }
 
 void AsyncClient::Impl::cancel() {
+    auto waiting = std::move(queued_);
+    queued_.clear();
+    for (auto& transfer : waiting) transfer->handler->complete(std::make_exception_ptr(demos::Stopped{}), {});
     auto cancelled = std::move(transfers_);
     transfers_.clear();
     for (auto& [id, transfer] : cancelled) {

@@ -86,9 +86,10 @@ public:
         // A new connection for every request, closed after it (no reuse).
         // Reuse bookkeeping dominates at ten thousand concurrent requests.
         bool fresh_connections = false;
-        // At most this many connections at once (0: no limit); curl queues
-        // the other requests until a connection frees up.
-        long max_connections = 0;
+        // At most this many requests in flight (0: no limit). The others
+        // wait in a queue, in order, and their timeout starts when they
+        // leave it; with fresh_connections this caps the open sockets.
+        long max_in_flight = 0;
     };
 
     using executor_type = boost::asio::io_context::executor_type;
@@ -129,7 +130,7 @@ public:
     // usable.
     void cancel();
 
-    // Requests started and not yet completed.
+    // Requests started and not yet completed, queued ones included.
     std::size_t pending() const;
 
 private:

@@ -54,11 +54,11 @@ farm::AsyncClient& Context::farm() {
         options.fresh_connections = params_.animals.size() > 100;
         // Each connection is a file descriptor, and so is its other end when
         // the farm runs in this process: stay within the open-files limit
-        // and let curl queue the rest.
+        // and queue the rest (they start as others finish).
         rlimit limit{};
         if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
             const long spare = static_cast<long>(limit.rlim_cur) - 512;
-            options.max_connections = std::max<long>(16, params_.farm_in_process ? spare / 2 : spare);
+            options.max_in_flight = std::max<long>(16, params_.farm_in_process ? spare / 2 : spare);
         }
         farm_ = std::make_unique<farm::AsyncClient>(io_, options);
     }

@@ -31,14 +31,11 @@ void Run::work(DemoBody body, Params params) {
     {
         Context ctx(std::move(params), trace_, stop_, *io, &stepper_);
         {
-            // Stop: blocking waits throw Stopped by themselves; asynchronous
-            // work is cancelled on the loop's own thread, then the loop stops.
-            std::stop_callback on_stop(stop_.get_token(), [&] {
-                boost::asio::post(*io, [&] {
-                    ctx.cancel_async();
-                    io->stop();
-                });
-            });
+            // Stop: blocking waits throw Stopped by themselves; the loop
+            // stops after the handler it runs now (io_context::stop is
+            // thread-safe), so a stop never waits behind thousands of queued
+            // socket events. Cancelling the asynchronous work is clean-up.
+            std::stop_callback on_stop(stop_.get_token(), [&] { io->stop(); });
             boost::asio::post(*io, [&] {
                 try {
                     body(ctx);
@@ -54,7 +51,7 @@ void Run::work(DemoBody body, Params params) {
             // The body, then whatever asynchronous work it started, to the
             // end. An exception out of a handler (a stackless coroutine's
             // print being stopped, say) leaves run(); the loop goes on.
-            for (bool more = true; more;) {
+            for (bool more = true; more && !stop_.stop_requested();) {
                 try {
                     io->run();
                     more = false;
@@ -67,13 +64,17 @@ void Run::work(DemoBody body, Params params) {
         }  // from here on, a stop request no longer touches the loop
         if (ctx.failed()) outcome = "failed";
         if (ctx.stop_requested() && outcome != "failed") outcome = ctx.deadlocked() ? "deadlocked" : "stopped";
-        // After a Stop, handlers and coroutine frames are still queued: they
-        // are destroyed with the loop, here, while the context they may use
-        // still lives. The farm client goes first, since it posts to the loop.
+        // The run is over for whoever watches; nothing is recorded after Done.
+        trace_->record(EventKind::Done, trace_->actor("main"), outcome);
+        // Clean-up: handlers and coroutine frames are still queued. They are
+        // destroyed with the loop, here, while the context they may use
+        // still lives. The farm client goes first (its requests complete as
+        // Stopped, its sockets close), since it posts to the loop.
+        ctx.cancel_async();
         ctx.close_async();
         io.reset();
     }
-    trace_->record(EventKind::Done, trace_->actor("main"), outcome);
+    finished_.store(true, std::memory_order_release);
 }
 
 std::chrono::milliseconds timeout_for(double delay) {

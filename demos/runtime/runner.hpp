@@ -1,9 +1,13 @@
 // Runs one demo on a worker thread that owns a boost::asio::io_context, and
-// stops it on request. Stop returns within a few milliseconds while the demo
-// sleeps, waits on an HTTP request or waits for a lock, and always joins the
-// worker: a run never leaks a thread.
+// stops it on request. A stop request returns at once; the run records Done
+// within milliseconds while the demo sleeps, waits on an HTTP request or
+// waits for a lock, at any number of requests: the loop stops first, and the
+// clean-up (closing thousands of sockets, destroying their coroutines) comes
+// after Done, on the worker. Destroying a Run joins the worker: a run never
+// leaks a thread; finished() says when that join costs nothing.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -35,6 +39,10 @@ public:
     // Asks the demo to stop and joins the worker. Idempotent.
     void stop();
 
+    // The worker has returned, clean-up included: destroying the Run now
+    // does not wait. (done() may be true a while before.)
+    bool finished() const { return finished_.load(std::memory_order_acquire); }
+
     const Trace& trace() const { return *trace_; }
     std::shared_ptr<const Trace> shared_trace() const { return trace_; }
     bool done() const { return trace_->done(); }
@@ -49,6 +57,7 @@ private:
     std::shared_ptr<Trace> trace_;
     std::stop_source stop_;
     Stepper stepper_;
+    std::atomic<bool> finished_{false};
     std::thread worker_;
 };
 

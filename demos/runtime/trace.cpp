@@ -55,6 +55,7 @@ std::vector<std::string> Trace::actors() const {
 void Trace::record(EventKind kind, int actor, std::string text, int line) {
     {
         std::lock_guard lock(mutex_);
+        if (done_) return;  // Done is the last event (a run's clean-up may still unwind)
         events_.push_back(Event{now(), kind, actor, std::move(text), line});
         if (kind == EventKind::Done) done_ = true;
     }
@@ -64,6 +65,7 @@ void Trace::record(EventKind kind, int actor, std::string text, int line) {
 void Trace::record_at(double t, EventKind kind, int actor, std::string text, int line) {
     {
         std::lock_guard lock(mutex_);
+        if (done_) return;
         if (!events_.empty()) t = std::max(t, events_.back().t);
         events_.push_back(Event{t, kind, actor, std::move(text), line});
         if (kind == EventKind::Done) done_ = true;
