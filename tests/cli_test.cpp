@@ -1,10 +1,14 @@
 // The command line, as a user types it.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "farm/farm.hpp"
 #include "process.hpp"
+#include "runtime/context.hpp"
 
 using livedeck::test::program;
 using livedeck::test::run_command;
@@ -177,4 +181,50 @@ TEST(Cli, SigtermEndsAnExportWith143) {
                                     " --quiet --delay 1 & pid=$!; sleep 3; kill -TERM $pid; wait $pid'");
     EXPECT_EQ(result.status, 143) << result.text;
     EXPECT_NE(result.text.find("interrupted"), std::string::npos) << result.text;
+}
+
+TEST(Cli, CheckDecodesImagesAndWarnsOfWhatIsNotAsMeant) {
+    // A PNG cut in half keeps a good header: only a decode finds it out.
+    const std::string dir = ::testing::TempDir();
+    const std::string whole = dir + "whole.png";
+    ASSERT_EQ(run_command(program() + " shot --size 320x180 -o " + whole).status, 0);
+    const auto size = std::filesystem::file_size(whole);
+    std::filesystem::copy_file(whole, dir + "half.png", std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::resize_file(dir + "half.png", size / 2);
+    const std::string deck = write_deck("images.md",
+                                        "# Whole\n\n![whole](whole.png)\n\n---\n\n# Half\n\n![half](half.png)\n"
+                                        "\n---\n\n# Mid\n\nSome text\n\ndemo: sequential\n");
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 1) << out.text;
+    EXPECT_NE(out.text.find("images.md:9: " + dir + "half.png: cannot be decoded (truncated or corrupt)"),
+              std::string::npos)
+        << out.text;
+    EXPECT_EQ(out.text.find("whole.png:"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("warning: " + deck + ":17: 'demo:' in the middle of the slide is shown as text"),
+              std::string::npos)
+        << out.text;
+    EXPECT_NE(out.text.find("1 problem, 1 warning"), std::string::npos) << out.text;
+}
+
+TEST(Cli, CheckWarnsOfARunThisMachineCannotServeAtOnce) {
+    // The program lifts its soft open-files limit to the hard one; so does this test.
+    rlimit limit{};
+    getrlimit(RLIMIT_NOFILE, &limit);
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    const long budget = livedeck::demos::request_budget(true);
+    if (budget <= 0 || budget > 500000) GTEST_SKIP() << "no open-files limit worth a warning here";
+    {
+        std::ofstream names(::testing::TempDir() + "many.txt");
+        for (long i = 0; i <= budget; ++i) names << "cow\n";
+    }
+    const std::string deck = write_deck("many.md", "demo: farm-await animals=@many.txt delay=1\n# Many\n");
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 0) << out.text;  // a warning, not an error: the run queues
+    EXPECT_NE(out.text.find("warning: " + deck + ":1: animals: " + std::to_string(budget + 1) +
+                            " requests, but this machine keeps at most " + std::to_string(budget) + " in flight"),
+              std::string::npos)
+        << out.text;
+    EXPECT_NE(out.text.find("2 rounds of the delay"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("1 slides, ok, 1 warning"), std::string::npos) << out.text;
 }

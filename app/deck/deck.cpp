@@ -119,6 +119,14 @@ Slide parse_slide(const Chunk& chunk, int number, const std::string& file, const
         return file_line(static_cast<size_t>(std::upper_bound(line_starts.begin(), line_starts.end(), off) -
                                              line_starts.begin()) - 1);
     };
+    // A directive after the slide's first lines is text, not a directive.
+    for (size_t k = 0; k < lines.size(); ++k) {
+        std::string_view key, value;
+        if (fenced[k] || !parse_directive_line(lines[k], key, value) || key != "demo") continue;
+        slide.warnings.push_back({file, file_line(k),
+                                  "'demo:' in the middle of the slide is shown as text; a directive goes on the "
+                                  "slide's first lines"});
+    }
     std::string notes;
     for (size_t idx : trailing_comments(src, comments)) {
         const Comment& c = comments[idx];
@@ -207,6 +215,7 @@ Deck parse(std::string_view text, const std::string& file, const std::filesystem
             deck.slides.push_back(parse_slide(chunk, ++number, file, base_dir, validate_demo));
             const Slide& s = deck.slides.back();
             deck.diagnostics.insert(deck.diagnostics.end(), s.errors.begin(), s.errors.end());
+            deck.warnings.insert(deck.warnings.end(), s.warnings.begin(), s.warnings.end());
         }
         if (deck.slides.empty()) deck.diagnostics.push_back({file, 0, "deck has no slides"});
     } catch (const std::exception& e) {

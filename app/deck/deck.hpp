@@ -100,7 +100,8 @@ struct Slide {
     std::vector<Block> blocks;
     std::string notes;  // speaker notes (HTML comments at the end), trimmed
     std::optional<DemoRef> demo;
-    std::vector<Diagnostic> errors;  // problems found on this slide
+    std::vector<Diagnostic> errors;    // problems found on this slide
+    std::vector<Diagnostic> warnings;  // shown, but probably not as meant
 };
 
 struct Deck {
@@ -108,6 +109,9 @@ struct Deck {
     std::vector<Slide> slides;
     // Every problem: file-level ones (unreadable file) and each slide's.
     std::vector<Diagnostic> diagnostics;
+    // What shows, but likely not as the author meant (`check` prints them
+    // and still passes).
+    std::vector<Diagnostic> warnings;
 
     bool ok() const { return diagnostics.empty(); }
 };
@@ -131,6 +135,9 @@ inline constexpr int max_image_side = 8192;
 // an image, too big), or nothing. Opens only regular files, so it never
 // blocks on a FIFO; reads only the header.
 std::optional<std::string> image_problem(const std::filesystem::path& path);
+// image_problem, then a full decode: a truncated or corrupt file that has a
+// good header. For `check`: it costs a decode.
+std::optional<std::string> image_decode_problem(const std::filesystem::path& path);
 
 // Appends code point `cp` as UTF-8 (U+FFFD for one that is not a character).
 void append_utf8(std::string& out, char32_t cp);

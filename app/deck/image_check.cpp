@@ -13,6 +13,21 @@ namespace livedeck::deck {
 
 std::optional<std::string> image_problem(const std::filesystem::path& path) { return detail::check_image(path); }
 
+std::optional<std::string> image_decode_problem(const std::filesystem::path& path) {
+    if (auto problem = detail::check_image(path)) return problem;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr) return std::generic_category().message(errno);
+    int w = 0, h = 0, comp = 0;
+    unsigned char* pixels = stbi_load_from_file(f, &w, &h, &comp, 4);
+    std::fclose(f);
+    if (pixels == nullptr) {
+        const char* reason = stbi_failure_reason();
+        return std::string("cannot be decoded (truncated or corrupt): ") + (reason != nullptr ? reason : "unknown");
+    }
+    stbi_image_free(pixels);
+    return std::nullopt;
+}
+
 }  // namespace livedeck::deck
 
 namespace livedeck::deck::detail {

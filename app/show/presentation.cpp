@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <iostream>
 
 #include "farm/farm.hpp"
@@ -40,15 +41,54 @@ deck::Deck load_deck(const std::filesystem::path& path) {
     });
 }
 
+namespace {
+
+// What `check` adds to loading: a full decode of every image (a truncated
+// file has a good header), and runs this machine cannot serve at once.
+void deep_check(deck::Deck& d, const std::filesystem::path& deck_path) {
+    const long budget = demos::request_budget(true);
+    std::function<void(const std::vector<deck::Block>&)> images = [&](const std::vector<deck::Block>& blocks) {
+        for (const deck::Block& b : blocks) {
+            if (b.kind == deck::BlockKind::Image && !deck::image_problem(b.image_path))
+                if (auto problem = deck::image_decode_problem(b.image_path))
+                    d.diagnostics.push_back({deck_path.string(), b.line, b.image_path.string() + ": " + *problem});
+            for (const deck::ListItem& item : b.items) images(item.blocks);
+            images(b.children);
+        }
+    };
+    for (const deck::Slide& slide : d.slides) {
+        images(slide.blocks);
+        if (!slide.demo || budget <= 0) continue;
+        demos::Params params;
+        if (demos::apply_params(params, slide.demo->params, deck_path.parent_path())) continue;  // an error already
+        const auto n = static_cast<long>(params.animals.size());
+        if (n > budget)
+            d.warnings.push_back({deck_path.string(), slide.demo->line,
+                                  "animals: " + std::to_string(n) + " requests, but this machine keeps at most " +
+                                      std::to_string(budget) + " in flight (its open-files limit, with the farm in " +
+                                      "this process): the others queue, so the run takes " +
+                                      std::to_string((n + budget - 1) / budget) + " rounds of the delay"});
+    }
+    auto by_line = [](const deck::Diagnostic& a, const deck::Diagnostic& b) { return a.line < b.line; };
+    std::stable_sort(d.diagnostics.begin(), d.diagnostics.end(), by_line);
+    std::stable_sort(d.warnings.begin(), d.warnings.end(), by_line);
+}
+
+}  // namespace
+
 int check(const std::filesystem::path& deck_path) {
-    const deck::Deck d = load_deck(deck_path);
+    deck::Deck d = load_deck(deck_path);
+    deep_check(d, deck_path);
     for (const deck::Diagnostic& diagnostic : d.diagnostics) std::cerr << diagnostic.str() << "\n";
+    for (const deck::Diagnostic& warning : d.warnings) std::cerr << "warning: " << warning.str() << "\n";
+    const std::size_t w = d.warnings.size();
+    const std::string warnings = w == 0 ? "" : ", " + std::to_string(w) + (w == 1 ? " warning" : " warnings");
     if (!d.ok()) {
-        std::cerr << d.diagnostics.size() << (d.diagnostics.size() == 1 ? " problem" : " problems") << " in "
-                  << deck_path.string() << "\n";
+        std::cerr << d.diagnostics.size() << (d.diagnostics.size() == 1 ? " problem" : " problems") << warnings
+                  << " in " << deck_path.string() << "\n";
         return 1;
     }
-    std::cout << deck_path.string() << ": " << d.slides.size() << " slides, ok\n";
+    std::cout << deck_path.string() << ": " << d.slides.size() << " slides, ok" << warnings << "\n";
     return 0;
 }
 

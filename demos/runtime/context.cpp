@@ -52,17 +52,19 @@ farm::AsyncClient& Context::farm() {
         // Thousands of requests at once: reusing connections costs more
         // than it saves (DESIGN.md).
         options.fresh_connections = params_.animals.size() > 100;
-        // Each connection is a file descriptor, and so is its other end when
-        // the farm runs in this process: stay within the open-files limit
-        // and queue the rest (they start as others finish).
-        rlimit limit{};
-        if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
-            const long spare = static_cast<long>(limit.rlim_cur) - 512;
-            options.max_in_flight = std::max<long>(16, params_.farm_in_process ? spare / 2 : spare);
-        }
+        options.max_in_flight = request_budget(params_.farm_in_process);
         farm_ = std::make_unique<farm::AsyncClient>(io_, options);
     }
     return *farm_;
+}
+
+long request_budget(bool farm_in_process) {
+    // Each connection is a file descriptor, and so is its other end when the
+    // farm runs in this process; 512 are left for everything else.
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+    const long spare = static_cast<long>(limit.rlim_cur) - 512;
+    return std::max<long>(16, farm_in_process ? spare / 2 : spare);
 }
 
 void Context::report(std::exception_ptr error) {

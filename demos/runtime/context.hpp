@@ -42,6 +42,10 @@ struct Params {
     std::chrono::milliseconds step_interval{700};
 };
 
+// How many requests a run keeps in flight at once on this machine (its
+// open-files limit; 0: no limit). The others queue and start as these end.
+long request_budget(bool farm_in_process);
+
 // Step requests from the presenter to a demo waiting in step().
 class Stepper {
 public:
