@@ -1,32 +1,31 @@
-// A coroutine with no event loop: we drive it by hand with send(None), and
-// each time it suspends it hands us what it waits for.
+// No event loop: we drive the coroutine by hand with
+// send(None), and each suspension hands us what it waits for.
 #include "runtime/demo.hpp"
 #include "runtime/task.hpp"
 
-// Python's @types.coroutine sleep(): an awaiter. co_await asks it three things.
+// Python's @types.coroutine sleep(), as an awaiter:
+// co_await asks it await_ready, await_suspend, await_resume.
 struct Sleep {
     Context& ctx;
     double seconds;
-
-    bool await_ready() { return false; }  // go on without suspending? never
-    void await_suspend(Task::handle coro) {  // suspended: tell the driver
-        print(ctx, "sleep: please wait " + number(seconds) + " seconds");
-        coro.promise().yielded = seconds;  // what send(None) returns
+    bool await_ready() { return false; }  // suspend? always
+    void await_suspend(Task::handle coro) {
+        print(ctx, "Please wait " + number(seconds) + " seconds");
+        coro.promise().yielded = seconds;  // for send(None)
     }
-    void await_resume() {}  // resumed: co_await's value (none)
+    void await_resume() {}  // co_await's value: none
 };
 
-static Task example(Context& ctx, std::string name, double seconds) {
-    print(ctx, name + ": started");
+static Task example(Context& ctx, double seconds) {
+    print(ctx, "example: started");
     co_await Sleep{ctx, 0};
-    print(ctx, name + ": resumed after the first await");
+    print(ctx, "example: resumed after the first await");
     co_await Sleep{ctx, seconds};
-    print(ctx, name + ": resumed after sleeping " + number(seconds) + " s");
+    print(ctx, "example: resumed after the second");
 }
 
 void coroutine_by_hand(Context& ctx) {
-    // The second sleep: the slide's delay, or the original's 5 seconds.
-    Task coro = example(ctx, "coro", ctx.params().delay.value_or(5));
+    Task coro = example(ctx, ctx.params().delay.value_or(5));
     while (!coro.done()) {
         step(ctx);
         print(ctx, "send(None) -> " + repr(coro.send(None)));

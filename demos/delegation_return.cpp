@@ -1,5 +1,5 @@
-// co_return hands a value back to the delegating generator: the value of
-// `co_yield from(...)`, like Python's `faults = yield from footrace()`.
+// footrace()'s co_return value is the value of co_yield from(),
+// like Python's `faults = yield from footrace()`.
 #include "runtime/demo.hpp"
 
 static generator<Value, Value, int> footrace() {
@@ -17,8 +17,7 @@ static generator<Value, Value, int> footrace() {
 static generator<Value, Value> countdown(int n) {
     while (n > 0) {
         auto v = co_yield n;
-        if (v) n = int(*v);
-        n = n - 1;
+        n = (v ? int(*v) : n) - 1;
     }
     int faults = co_yield from(footrace());
     co_yield "Race started after " + std::to_string(faults) + " faults.";

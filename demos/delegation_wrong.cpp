@@ -1,6 +1,5 @@
-// The countdown hands over to the footrace with a plain loop: the loop
-// drives footrace() with next(), so a 'fault' sent to the countdown never
-// reaches it. The race goes on.
+// The countdown hands over to the footrace with a loop: a
+// 'fault' sent to the countdown never reaches footrace().
 #include "runtime/demo.hpp"
 
 static generator<Value, Value> footrace() {
@@ -17,8 +16,7 @@ static generator<Value, Value> footrace() {
 static generator<Value, Value> countdown(int n) {
     while (n > 0) {
         auto v = co_yield n;
-        if (v) n = int(*v);
-        n = n - 1;
+        n = (v ? int(*v) : n) - 1;
     }
     for (Value call : footrace())
         co_yield call;  // what is sent here is dropped

@@ -1,6 +1,5 @@
-// The countdown hands over to the footrace with co_yield from(): Python's
-// `yield from`. What is sent to the countdown is passed on to footrace(),
-// so a 'fault' starts the race over.
+// The countdown hands over with co_yield from(), Python's
+// `yield from`: a 'fault' sent to it reaches footrace().
 #include "runtime/demo.hpp"
 
 static generator<Value, Value> footrace() {
@@ -17,8 +16,7 @@ static generator<Value, Value> footrace() {
 static generator<Value, Value> countdown(int n) {
     while (n > 0) {
         auto v = co_yield n;
-        if (v) n = int(*v);
-        n = n - 1;
+        n = (v ? int(*v) : n) - 1;
     }
     co_yield from(footrace());
 }

@@ -1,5 +1,5 @@
 // One thread, many coroutines: while one waits, the loop runs another.
-// Lines print at once here: the lesson is the timing, not the typing.
+// Lines print at once: the lesson is timing, not typing.
 #include "runtime/async.hpp"
 #include "runtime/demo.hpp"
 

@@ -1,9 +1,10 @@
-// Before async/await, a generator was the coroutine: it yields the request
-// it waits for, and the loop sends the noise back in when it arrives.
+// Before async/await, a generator was the coroutine: it
+// yields what it waits for; the loop sends the answer back.
 #include "runtime/demo.hpp"
 #include "runtime/generator_loop.hpp"
 
-static generator<Request, std::string> speak(Context& ctx, std::string animal) {
+static generator<Request, std::string>
+speak(Context& ctx, std::string animal) {
     std::string noise = co_yield from(request(animal));
     print(ctx, "The " + animal + " says \"" + noise + "\".");
 }

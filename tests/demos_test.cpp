@@ -333,9 +333,9 @@ TEST_F(Demos, CoroutineByHandStepsOnlyWhenTold) {
     ASSERT_TRUE(test::wait_done(r));
     EXPECT_EQ(steps, 3);
     EXPECT_EQ(test::texts(fold_lines(r.trace().events(), 1e9)),
-              (std::vector<std::string>{"coro: started", "sleep: please wait 0 seconds", "send(None) -> 0",
-                                        "coro: resumed after the first await", "sleep: please wait 5 seconds",
-                                        "send(None) -> 5", "coro: resumed after sleeping 5 s",
+              (std::vector<std::string>{"example: started", "Please wait 0 seconds", "send(None) -> 0",
+                                        "example: resumed after the first await", "Please wait 5 seconds",
+                                        "send(None) -> 5", "example: resumed after the second",
                                         "send(None) -> StopIteration"}));
 }
 
@@ -345,7 +345,7 @@ TEST_F(Demos, CoroutineByHandWaitsForTheSlidesDelay) {
     const Ran r = run("coroutine-by-hand", p);
     EXPECT_EQ(r.outcome, "finished");
     const auto lines = test::texts(r.lines);
-    EXPECT_NE(std::find(lines.begin(), lines.end(), "sleep: please wait 0.5 seconds"), lines.end());
+    EXPECT_NE(std::find(lines.begin(), lines.end(), "Please wait 0.5 seconds"), lines.end());
     EXPECT_NE(std::find(lines.begin(), lines.end(), "send(None) -> 0.5"), lines.end());
 }
 

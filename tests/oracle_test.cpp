@@ -6,7 +6,7 @@
 // The script is read from the demo's own output: each "next() -> 5" or
 // "send('fault') -> 'On your marks.'" line is a step, a blank line starts
 // the next generator. tests/data/python/replay.py makes each generator with
-// the original module's function (countdown(3), example('coro')), replays
+// the original module's function (countdown(3), example('A')), replays
 // the steps and prints their results the same way.
 //
 // The originals are not part of this repository: CMake looks for them next
@@ -44,7 +44,7 @@ const std::vector<OracleCase>& cases() {
         {"delegation-wrong", "generator_delegation_wrong.py", {"countdown(3)"}},
         {"delegation-yield-from", "generator_delegation_correct.py", {"countdown(3)"}},
         {"delegation-return", "generator_delegation_return.py", {"countdown(3)"}},
-        {"coroutine-by-hand", "coroutine_by_hand.py", {"example('coro')"}},
+        {"coroutine-by-hand", "coroutine_by_hand.py", {"example('A')"}},  // its name only shows in its prints
     };
     return all;
 }

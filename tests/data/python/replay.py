@@ -3,7 +3,7 @@
 usage: replay.py MODULE.py CALL STEP... [-- CALL STEP...]...
 
 CALL makes a generator or a coroutine with the module's own functions, as
-the demo does in C++ (countdown(3), example('coro')). Each STEP is next(),
+the demo does in C++ (countdown(3), example('A')). Each STEP is next(),
 send(None) or send(LITERAL), written as the demo prints it. For each step
 this prints "STEP -> RESULT", RESULT being repr() of what the step returned,
 or the name of the exception it raised (StopIteration); a blank line
