@@ -12,7 +12,7 @@ static generator<int, int> countdown(int n) {
 static generator<std::string, std::string> footrace() {
     while (true) {
         if (auto v = co_yield "On your marks."; v == "fault") continue;
-        if (auto v = co_yield "Get set."; v == "fault") continue;
+        if (auto v = co_yield "Set."; v == "fault") continue;
         co_yield "Go!";
         co_return;
     }

@@ -21,6 +21,7 @@ void delegation_yield_from(Context&);
 void delegation_return(Context&);
 void coroutine_by_hand(Context&);
 void event_loop(Context&);
+void farm_generator(Context&);
 void farm_stackless(Context&);
 void farm_await(Context&);
 
@@ -37,11 +38,12 @@ constexpr Demo demos[] = {
     {"iterator-countdown", "A countdown by hand: the iteration protocol", "iterator_countdown.cpp", ::iterator_countdown},
     {"generator-countdown", "The same countdown as a generator (co_yield)", "generator_countdown.cpp", ::generator_countdown},
     {"generator-send", "send() restarts a countdown and faults a race", "generator_send.cpp", ::generator_send},
-    {"delegation-wrong", "Delegating with a loop swallows send()", "delegation_wrong.cpp", ::delegation_wrong},
-    {"delegation-yield-from", "co_yield from() forwards send(): yield from", "delegation_yield_from.cpp", ::delegation_yield_from},
-    {"delegation-return", "co_return hands the fault count back", "delegation_return.cpp", ::delegation_return},
-    {"coroutine-by-hand", "A coroutine resumed by hand, no event loop", "coroutine_by_hand.cpp", ::coroutine_by_hand},
+    {"delegation-wrong", "The countdown delegates with a loop, which swallows send()", "delegation_wrong.cpp", ::delegation_wrong},
+    {"delegation-yield-from", "The countdown delegates with co_yield from(): yield from", "delegation_yield_from.cpp", ::delegation_yield_from},
+    {"delegation-return", "co_return hands the fault count back to the countdown", "delegation_return.cpp", ::delegation_return},
+    {"coroutine-by-hand", "A coroutine driven by hand with send(None), no event loop", "coroutine_by_hand.cpp", ::coroutine_by_hand},
     {"event-loop", "An io_context runs coroutines that sleep on timers", "event_loop.cpp", ::event_loop},
+    {"farm-generator", "All animals at once: a generator as the coroutine (yield from)", "farm_generator.cpp", ::farm_generator},
     {"farm-stackless", "All animals at once: a stackless coroutine (yield)", "farm_stackless.cpp", ::farm_stackless},
     {"farm-await", "All animals at once: co_await on one event loop", "farm_await.cpp", ::farm_await},
 };

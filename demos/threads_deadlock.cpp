@@ -6,7 +6,7 @@ static void speak(Context& ctx, Mutex& lock, std::string animal) {
     std::string noise = fetch(ctx, animal);
     lock.lock();
     if (noise.find("Moo") != std::string::npos)
-        throw std::runtime_error(animal + " tripped over the lock");
+        throw std::runtime_error("Not happy about moo.");
     print(ctx, "The " + animal + " says \"" + noise + "\".");
     lock.unlock();
 }

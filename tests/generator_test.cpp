@@ -227,7 +227,7 @@ generator<std::string, std::string, int> footrace() {
             ++faults;
             continue;
         }
-        v = co_yield "Get set.";
+        v = co_yield "Set.";
         if (v == "fault") {
             ++faults;
             continue;
@@ -247,9 +247,9 @@ TEST(GeneratorFrom, YieldsForwardsSendsAndEvaluatesToTheReturnValue) {
     auto r = race();
     EXPECT_EQ(r.next(), "On your marks.");
     EXPECT_EQ(r.send("fault"), "On your marks.");
-    EXPECT_EQ(r.next(), "Get set.");
+    EXPECT_EQ(r.next(), "Set.");
     EXPECT_EQ(r.send("fault"), "On your marks.");
-    EXPECT_EQ(r.send("not a fault"), "Get set.");
+    EXPECT_EQ(r.send("not a fault"), "Set.");
     EXPECT_EQ(r.next(), "Go!");
     EXPECT_EQ(r.next(), "after 2");
     EXPECT_EQ(r.next(), std::nullopt);
@@ -265,7 +265,7 @@ TEST(GeneratorFrom, NestsThreeDeep) {
     auto g = outer();
     EXPECT_EQ(g.next(), "On your marks.");
     EXPECT_EQ(g.send("fault"), "On your marks.");
-    EXPECT_EQ(g.next(), "Get set.");
+    EXPECT_EQ(g.next(), "Set.");
     EXPECT_EQ(g.next(), "Go!");
     EXPECT_EQ(g.next(), "after 1");
     EXPECT_EQ(g.next(), "outer 10");
@@ -356,7 +356,7 @@ TEST(GeneratorFrom, SendingThroughALoopDoesNotReachTheSubGenerator) {
     };
     auto g = loop();
     EXPECT_EQ(g.next(), "On your marks.");
-    EXPECT_EQ(g.next(), "Get set.");
+    EXPECT_EQ(g.next(), "Set.");
     EXPECT_EQ(g.send("fault"), "Go!");
     EXPECT_EQ(g.next(), std::nullopt);
 }

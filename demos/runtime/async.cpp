@@ -3,6 +3,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/redirect_error.hpp>
 
+#include <cstdio>
+
 namespace livedeck::demos {
 
 awaitable<void> async_sleep(double seconds) {
@@ -10,6 +12,12 @@ awaitable<void> async_sleep(double seconds) {
     timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
         std::chrono::duration<double>(seconds)));
     co_await timer.async_wait(use_awaitable);
+}
+
+std::string Stopwatch::elapsed() const {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", trace_.now() - start_);
+    return text;
 }
 
 awaitable<void> gather(Context& ctx, std::vector<awaitable<void>> tasks) {

@@ -64,6 +64,17 @@ auto async_fetch(Context& ctx, std::string animal, Token&& token,
 // gives control back to the loop (asyncio.sleep).
 awaitable<void> async_sleep(double seconds);
 
+// Time since it was made, on the run's clock, for a demo to print: "1.8 s".
+class Stopwatch {
+public:
+    explicit Stopwatch(Context& ctx) : trace_(ctx.trace()), start_(trace_.now()) {}
+    std::string elapsed() const;
+
+private:
+    Trace& trace_;
+    double start_;
+};
+
 // The completion handler for co_spawn: reports an exception that escapes
 // the coroutine in the demo's output.
 inline auto report(Context& ctx) {
@@ -90,4 +101,5 @@ using livedeck::demos::co_spawn;
 using livedeck::demos::gather;
 using livedeck::demos::report;
 using livedeck::demos::async_sleep;
+using livedeck::demos::Stopwatch;
 using livedeck::demos::use_awaitable;

@@ -20,6 +20,15 @@ thread_local int actor_id = -1;
 
 int line_of(const std::source_location& where) { return static_cast<int>(where.line()); }
 
+// The line of a call made from a demo file; 0 for one made from a library
+// header (std::scoped_lock calling lock()), whose line means nothing in the
+// demo's source. Demo files are .cpp files; the headers that call back
+// into the runtime are not.
+int demo_line_of(const std::source_location& where) {
+    const std::string_view file = where.file_name();
+    return file.ends_with(".cpp") ? line_of(where) : 0;
+}
+
 }  // namespace
 
 std::string request_url(const Params& params, std::string_view animal) {
@@ -37,7 +46,7 @@ Context::Context(Params params, std::shared_ptr<Trace> trace, std::stop_source s
     : params_(std::move(params)),
       trace_(std::move(trace)),
       stop_(std::move(stop)),
-      watchdog_(std::make_unique<detail::Watchdog>(*trace_, stop_)),
+      watchdog_(std::make_unique<detail::Watchdog>(*trace_, stop_, params_.verdict_delay)),
       io_(io),
       stepper_(stepper) {
     watchdog_->started(trace_->actor("main"));
@@ -149,6 +158,11 @@ void print(Context& ctx, std::string_view line, std::source_location where) {
     ctx.trace().record(EventKind::Text, actor, "\n", line_of(where));
 }
 
+void print_now(Context& ctx, std::string_view line, std::source_location where) {
+    ctx.check_stop();
+    ctx.trace().record(EventKind::Text, ctx.actor(), std::string(line) + '\n', line_of(where));
+}
+
 void Stepper::step() {
     {
         std::lock_guard lock(mutex_);
@@ -182,15 +196,17 @@ void step(Context& ctx, std::source_location where) {
 
 Mutex::Mutex(Context& ctx, std::string name) : ctx_(ctx), name_(std::move(name)) {}
 
-void Mutex::lock() {
+void Mutex::lock(std::source_location where) {
+    ctx_.check_stop();  // a stopped demo waits for nothing more
     const int me = ctx_.actor();
+    const int line = demo_line_of(where);
     // The watchdog takes its own mutex and then state_ (through owner()), so
     // it is told with state_ unlocked, and `waiting`, declared before `lock`,
     // is destroyed after state_ is unlocked again.
     std::optional<detail::Watchdog::Waiting> waiting;
     std::unique_lock lock(state_);
     if (owner_ >= 0) {
-        ctx_.trace().record(EventKind::LockWait, me, name_);
+        ctx_.trace().record(EventKind::LockWait, me, name_, line);
         lock.unlock();
         waiting.emplace(ctx_.watchdog(), me, this);
         lock.lock();
@@ -198,7 +214,7 @@ void Mutex::lock() {
             throw Stopped();
     }
     owner_ = me;
-    ctx_.trace().record(EventKind::LockTaken, me, name_);
+    ctx_.trace().record(EventKind::LockTaken, me, name_, line);
 }
 
 bool Mutex::try_lock() {
@@ -210,10 +226,10 @@ bool Mutex::try_lock() {
     return true;
 }
 
-void Mutex::unlock() {
+void Mutex::unlock(std::source_location where) {
     {
         std::lock_guard lock(state_);
-        ctx_.trace().record(EventKind::LockReleased, owner_, name_);
+        ctx_.trace().record(EventKind::LockReleased, owner_, name_, demo_line_of(where));
         owner_ = -1;
     }
     released_.notify_all();

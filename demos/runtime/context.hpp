@@ -40,6 +40,9 @@ struct Params {
     // last (the terminal); true, each waits for Run::step() (the Step button).
     bool manual_steps = false;
     std::chrono::milliseconds step_interval{700};
+    // How long a deadlock stays on screen, its waiting lines marked, before
+    // the watchdog gives its verdict and ends the run.
+    std::chrono::milliseconds verdict_delay{1500};
 };
 
 // How many requests a run keeps in flight at once on this machine (its
@@ -154,15 +157,27 @@ std::string fetch(Context& ctx, std::string_view animal,
 void print(Context& ctx, std::string_view line,
            std::source_location where = std::source_location::current());
 
+// Prints one line at once, without animation (Python's plain print): for a
+// demo whose lesson is timing, where typing would hold up its event loop.
+void print_now(Context& ctx, std::string_view line,
+               std::source_location where = std::source_location::current());
+
 // A mutex that reports to the trace (LockWait, LockTaken, LockReleased) and
 // whose lock() gives up with Stopped when the demo is stopped. Satisfies
 // Lockable, so std::scoped_lock and std::unique_lock work with it.
+//
+// Its events carry the demo line of the lock() or unlock() call, so the code
+// pane marks where a thread waits. A call from a library header (the lock()
+// inside std::scoped_lock) has no demo line: its events carry none.
+//
+// Unlike std::mutex, it tolerates an owner that ends without unlocking it
+// (the deadlock demo's cow): with std::mutex that is undefined behaviour.
 class Mutex {
 public:
     Mutex(Context& ctx, std::string name = "lock");
-    void lock();
+    void lock(std::source_location where = std::source_location::current());
     bool try_lock();
-    void unlock();
+    void unlock(std::source_location where = std::source_location::current());
     // The actor holding it, or -1.
     int owner() const;
     const std::string& name() const { return name_; }

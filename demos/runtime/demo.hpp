@@ -12,10 +12,12 @@
 #include "runtime/context.hpp"
 #include "runtime/generator.hpp"
 #include "runtime/thread.hpp"
+#include "runtime/value.hpp"
 
 using livedeck::demos::Context;
 using livedeck::demos::Mutex;
 using livedeck::demos::Thread;
+using livedeck::demos::Value;
 using livedeck::demos::from;
 using livedeck::demos::generator;
 using livedeck::demos::repr;

@@ -1,5 +1,6 @@
 #include "runtime/watchdog.hpp"
 
+#include <condition_variable>
 #include <string>
 #include <vector>
 
@@ -64,7 +65,7 @@ void Watchdog::check() {
     std::string message;
     {
         std::lock_guard lock(mutex_);
-        if (verdict_ || live_.empty()) return;
+        if (found_ || live_.empty()) return;
         // Start from "every waiting live thread is stuck" and free any whose
         // lock is free or held by someone still able to release it. What is
         // left waits forever: on a dead owner, or in a cycle.
@@ -120,6 +121,18 @@ void Watchdog::check() {
                            "', held by " + name(owner) + ", which waits too";
         }
         message += ".";
+        found_ = true;
+    }
+    // A deadlock never ends by itself: the calling thread (one that is about
+    // to wait forever, or the owner on its way out) waits out the delay, so
+    // that the hang is seen before it is named. Only a Stop cuts it short.
+    std::mutex m;
+    std::condition_variable_any never;
+    std::unique_lock lock(m);
+    never.wait_for(lock, stop_.get_token(), verdict_delay_, [] { return false; });
+    if (stop_.stop_requested()) return;
+    {
+        std::lock_guard guard(mutex_);
         verdict_ = true;
     }
     trace_.record(EventKind::Verdict, trace_.actor("runtime"), message);

@@ -1,11 +1,14 @@
 // The deadlock watchdog: knows which demo threads are alive, which have
 // ended, and which wait for which Mutex. When every live thread waits for a
 // lock that can never be released (its owner ended, or the owners wait on
-// each other), it records a Verdict in the trace naming the lock, its owner
-// and the waiters, and stops the run, so a deadlocked demo ends instead of
-// hanging the talk.
+// each other), it lets the hang show for a moment (Params::verdict_delay:
+// the audience sees the waiting lines marked), then records a Verdict in the
+// trace naming the lock, its owner and the waiters, and stops the run, so a
+// deadlocked demo ends instead of hanging the talk. A Stop during that
+// moment ends the run without a verdict.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
@@ -21,7 +24,8 @@ namespace livedeck::demos::detail {
 
 class Watchdog {
 public:
-    Watchdog(Trace& trace, std::stop_source stop) : trace_(trace), stop_(std::move(stop)) {}
+    Watchdog(Trace& trace, std::stop_source stop, std::chrono::milliseconds verdict_delay = {})
+        : trace_(trace), stop_(std::move(stop)), verdict_delay_(verdict_delay) {}
 
     void started(int actor);  // a demo thread exists (called before it runs)
     void ended(int actor);    // it finished, normally or by an exception
@@ -47,6 +51,7 @@ private:
 
     Trace& trace_;
     std::stop_source stop_;
+    std::chrono::milliseconds verdict_delay_;
     mutable std::mutex mutex_;
     std::set<int> live_, ended_;
     struct Target {
@@ -55,7 +60,8 @@ private:
     };
     void wait(int actor, Target target);
     std::map<int, Target> waiting_;
-    bool verdict_ = false;
+    bool found_ = false;    // a deadlock was found (its verdict may still be due)
+    bool verdict_ = false;  // and its verdict given
 };
 
 }  // namespace livedeck::demos::detail
