@@ -18,11 +18,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <poll.h>
 
 #include <algorithm>
 #include <condition_variable>
-#include <cerrno>
-#include <sys/socket.h>
 #include <exception>
 #include <iostream>
 #include <list>
@@ -56,14 +55,13 @@ void log_exception(std::exception_ptr error) {
 
 constexpr auto peer_check_interval = std::chrono::milliseconds(500);
 
-// Whether the client closed or reset its end (a peek that reads 0 bytes or
-// fails for a reason other than "nothing yet"). Never blocks.
+// Whether the client closed or reset its end. Never blocks. Asks poll()
+// rather than peeking at the data: a byte the client sent after its request
+// (unread while the request waits) would hide a reset or a close behind it.
 bool peer_closed(tcp::socket& socket) {
-    char byte;
-    const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n > 0) return false;  // a pipelined request: still there
-    if (n == 0) return true;
-    return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+    pollfd p{socket.native_handle(), POLLRDHUP, 0};
+    if (::poll(&p, 1, 0) < 0) return false;
+    return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 bool is_http_error(const beast::error_code& ec) {
