@@ -372,9 +372,13 @@ private:
 };
 
 // One quick request so that curl's one-time set-up is not counted in a
-// baseline or a timing.
-void warm_up(const Server& server) {
-    EXPECT_EQ(Probe(server.url() + "/cow?delay=0", 5s).answer(10s).body, "Moo!");
+// baseline or a timing. Returns once the farm has closed its end of that
+// connection too (after curl closed its own), so that a count of open
+// descriptors taken next is a true baseline.
+void warm_up(const std::string& url) {
+    const std::size_t fds = open_fds();
+    EXPECT_EQ(Probe(url + "/cow?delay=0", 5s).answer(10s).body, "Moo!");
+    EXPECT_TRUE(eventually([&] { return open_fds() <= fds; }, 5s)) << open_fds() << " descriptors, " << fds << " before";
 }
 
 // ---- 4. 10,000 concurrent requests ------------------------------------------
@@ -392,7 +396,7 @@ TEST(FarmLoad, TenThousandConcurrentRequests) {
     const auto margin = slack * 1500ms;
 
     Server server("127.0.0.1", 0, delay);
-    warm_up(server);
+    warm_up(server.url());
     const Memory baseline = memory();
     const std::size_t baseline_fds = open_fds();
     long after_first = 0;
@@ -455,7 +459,7 @@ TEST(FarmLoad, SlowlorisIsClosedAtTheReadTimeoutAndBlocksNoOne) {
     constexpr auto delay = 300ms;
     const auto margin = slack * 1000ms;
     Server server("127.0.0.1", 0, delay, {.read_timeout = read_timeout});
-    warm_up(server);
+    warm_up(server.url());
     const Memory baseline = memory();
     const std::size_t baseline_fds = open_fds();
 
@@ -511,7 +515,7 @@ void resets_free_their_sockets(const std::string& trailer) {
     constexpr std::size_t count = 1000;
     const auto margin = slack * 1000ms;
     Server server("127.0.0.1", 0, 0ms);
-    warm_up(server);
+    warm_up(server.url());
     Swarm swarm(server.port());  // (its epoll descriptor in the baseline)
     ASSERT_TRUE(swarm.ok());
     const Memory baseline = memory();
@@ -676,7 +680,7 @@ TEST(FarmLoad, OutOfDescriptorsBacksOffLogsOnceASecondAndRecovers) {
     const auto margin = slack * 1000ms;
     ChildFarm farm(open_files, "0.3");
     ASSERT_NE(farm.port(), 0) << "no URL from livedeck farm";
-    EXPECT_EQ(Probe(farm.url() + "/cow?delay=0", 5s).answer(10s).body, "Moo!");
+    warm_up(farm.url());
     const long baseline_rss = rss_kb(farm.pid());
 
     Swarm swarm(farm.port());
@@ -854,7 +858,7 @@ void check_hostile(const Hostile& c, const std::string& result, milliseconds too
 TEST(FarmLoad, HostileRepliesFailTheBlockingClientClearlyAndInBoundedMemory) {
     FakeFarm fake;
     Server real("127.0.0.1", 0, 300ms);
-    warm_up(real);
+    warm_up(real.url());
     const Memory baseline = memory();
     reset_peak_rss();
 
@@ -897,7 +901,7 @@ TEST(FarmLoad, HostileRepliesFailTheBlockingClientClearlyAndInBoundedMemory) {
 TEST(FarmLoad, HostileRepliesFailTheAsyncClientClearlyAndInBoundedMemory) {
     FakeFarm fake;
     Server real("127.0.0.1", 0, 300ms);
-    warm_up(real);
+    warm_up(real.url());
     net::io_context io;
     {
         AsyncClient client(io, {.timeout = hostile_timeout});
