@@ -21,8 +21,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libbenchmark-dev xvfb xauth xdotool tesseract-ocr tesseract-ocr-eng
   pulseaudio pulseaudio-utils poppler-utils
-  # benchmark scripts
-  time bc curl
+  # benchmark scripts (ab: bench/ab.sh; asyncio + aiohttp, the original talk's stack: bench/python_aiohttp.sh)
+  time bc curl apache2-utils python3-aiohttp
 )
 
 missing=()

@@ -90,6 +90,15 @@ std::string failure(CURL* easy, CURLcode result, std::chrono::milliseconds timeo
     }
     if (result == CURLE_WRITE_ERROR && body.size() + 1 > max_body / 2)
         return "the reply is larger than " + std::to_string(max_body / 1024) + " KB: not an animal's noise";
+    if (result == CURLE_RECV_ERROR) {
+        // curl gives up on a reply whose headers never end (300 KB in 7.88)
+        // with the same words as for a broken connection.
+        long header_bytes = 0;
+        curl_easy_getinfo(easy, CURLINFO_HEADER_SIZE, &header_bytes);
+        if (header_bytes > static_cast<long>(max_body))
+            return "the farm's reply headers are larger than " + std::to_string(max_body / 1024) +
+                   " KB: not a valid HTTP response";
+    }
     if (result == CURLE_WEIRD_SERVER_REPLY || result == CURLE_UNSUPPORTED_PROTOCOL || result == CURLE_OUT_OF_MEMORY ||
         result == CURLE_BAD_CONTENT_ENCODING) {
         curl_off_t connected = 0;

@@ -44,9 +44,21 @@ Reply route(std::string_view method, std::string_view target, std::chrono::milli
 // The HTTP server. Runs its own io_context on one background thread.
 class Server {
 public:
+    struct Options {
+        // A request (head and body) must arrive within this from when the
+        // server starts reading it, however slowly its bytes trickle in
+        // (slowloris); otherwise its connection is closed.
+        std::chrono::milliseconds read_timeout{30'000};
+        // An answer must be taken by the client within this.
+        std::chrono::milliseconds write_timeout{30'000};
+    };
+
     // Binds address:port (port 0 = ephemeral) and starts serving at once.
     // Throws std::system_error when it cannot bind.
+    // (Two constructors, not `Options options = {}`: a nested struct's default
+    // member initializers are unusable in a default argument inside its class.)
     Server(const std::string& address, std::uint16_t port, std::chrono::milliseconds delay);
+    Server(const std::string& address, std::uint16_t port, std::chrono::milliseconds delay, Options options);
     ~Server();  // stops: closes the acceptor and every session, joins the thread
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

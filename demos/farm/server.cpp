@@ -18,11 +18,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <poll.h>
 
 #include <algorithm>
 #include <condition_variable>
-#include <cerrno>
-#include <sys/socket.h>
 #include <exception>
 #include <iostream>
 #include <list>
@@ -40,8 +39,6 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-constexpr auto read_timeout = std::chrono::seconds(30);
-constexpr auto write_timeout = std::chrono::seconds(30);
 constexpr auto shutdown_grace = std::chrono::milliseconds(100);
 constexpr std::uint64_t body_limit = 64 * 1024;
 
@@ -56,14 +53,13 @@ void log_exception(std::exception_ptr error) {
 
 constexpr auto peer_check_interval = std::chrono::milliseconds(500);
 
-// Whether the client closed or reset its end (a peek that reads 0 bytes or
-// fails for a reason other than "nothing yet"). Never blocks.
+// Whether the client closed or reset its end. Never blocks. Asks poll()
+// rather than peeking at the data: a byte the client sent after its request
+// (unread while the request waits) would hide a reset or a close behind it.
 bool peer_closed(tcp::socket& socket) {
-    char byte;
-    const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n > 0) return false;  // a pipelined request: still there
-    if (n == 0) return true;
-    return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+    pollfd p{socket.native_handle(), POLLRDHUP, 0};
+    if (::poll(&p, 1, 0) < 0) return false;
+    return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
 bool is_http_error(const beast::error_code& ec) {
@@ -101,8 +97,8 @@ struct Connection {
 }  // namespace
 
 struct Server::Impl {
-    Impl(const std::string& address, std::uint16_t port, std::chrono::milliseconds delay_)
-        : delay(delay_) {
+    Impl(const std::string& address, std::uint16_t port, std::chrono::milliseconds delay_, Options options_)
+        : delay(delay_), options(options_) {
         beast::error_code ec;
         auto ip = net::ip::make_address(address, ec);
         if (ec) throw std::system_error(ec, "farm: bad address '" + address + "'");
@@ -202,7 +198,7 @@ struct Server::Impl {
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.body_limit(body_limit);
-            connection.stream.expires_after(read_timeout);
+            connection.stream.expires_after(options.read_timeout);
             beast::error_code ec;
             co_await http::async_read(connection.stream, buffer, parser,
                                       net::redirect_error(net::use_awaitable, ec));
@@ -210,7 +206,7 @@ struct Server::Impl {
             if (ec == http::error::partial_message || (ec && !is_http_error(ec))) co_return;
             if (ec) {
                 auto res = make_response(400, "Bad request: " + ec.message() + ".", 11, false);
-                connection.stream.expires_after(write_timeout);
+                connection.stream.expires_after(options.write_timeout);
                 co_await http::async_write(connection.stream, res,
                                            net::redirect_error(net::use_awaitable, ec));
                 break;
@@ -234,7 +230,7 @@ struct Server::Impl {
 
             auto res = make_response(reply.status, std::move(reply.body), req.version(), req.keep_alive());
             if (req.method() == http::verb::head) res.body().clear();  // the headers (Content-Length too), no body
-            connection.stream.expires_after(write_timeout);
+            connection.stream.expires_after(options.write_timeout);
             co_await http::async_write(connection.stream, res,
                                        net::redirect_error(net::use_awaitable, ec));
             if (ec) co_return;
@@ -256,6 +252,7 @@ struct Server::Impl {
     long failed_accepts = 0;
     tcp::endpoint endpoint;
     std::chrono::milliseconds delay;
+    Options options;
 
     std::mutex mutex;
     std::condition_variable changed;
@@ -266,7 +263,10 @@ struct Server::Impl {
 };
 
 Server::Server(const std::string& address, std::uint16_t port, std::chrono::milliseconds delay)
-    : impl_(std::make_unique<Impl>(address, port, delay)) {}
+    : Server(address, port, delay, Options{}) {}
+
+Server::Server(const std::string& address, std::uint16_t port, std::chrono::milliseconds delay, Options options)
+    : impl_(std::make_unique<Impl>(address, port, delay, options)) {}
 
 Server::~Server() { stop(); }
 
