@@ -176,9 +176,11 @@ void draw_code_pane(const Canvas& canvas, ImVec2 min, ImVec2 max, const CodePane
         return std::any_of(pane.active.begin(), pane.active.end(),
                            [&](int line) { return line >= row.first && line <= row.last; });
     };
-    canvas.clip(ImVec2(min.x + 2, body.y + 2), ImVec2(max.x - 2, max.y - 2));
+    // Whole rows only, at rest: a row that does not fit is not shown in part.
+    const float rows_bottom = l.body_top + static_cast<float>(l.visible) * l.line_h;
+    canvas.clip(ImVec2(min.x + 2, body.y + 2), ImVec2(max.x - 2, std::min(max.y - 2, rows_bottom + 1)));
     float y = l.body_top - (pos - static_cast<float>(first)) * l.line_h;
-    for (int i = first; i < static_cast<int>(rows.size()) && y < l.body_bottom; ++i, y += l.line_h) {
+    for (int i = first; i < static_cast<int>(rows.size()) && y < rows_bottom; ++i, y += l.line_h) {
         const CodeRow& row = rows[static_cast<std::size_t>(i)];
         if (is_active(row)) {
             canvas.rect(ImVec2(min.x + 4, y), ImVec2(max.x - 4, y + l.line_h), t.color.active_line);
