@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 
 #include "farm/farm.hpp"
@@ -11,6 +12,7 @@
 #include "render/context.hpp"
 #include "test_support.hpp"
 #include "views/painter_imgui.hpp"
+#include "views/layouts.hpp"
 #include "views/timeline.hpp"
 #include "views/view.hpp"
 
@@ -206,6 +208,36 @@ TEST(Timeline, TheAxisIsARoundNumberAtLeastTheLongestRun) {
     EXPECT_EQ(views::timeline_axis(9.7), 10);
     EXPECT_EQ(views::timeline_axis(10.2), 15);
     EXPECT_EQ(views::timeline_axis(700), 900);
+}
+
+// Sequential, threads and farm-await on one scale: every timeline of the
+// show uses the axis of the longest run drawn on a timeline so far.
+TEST(Timeline, EveryTimelineOfTheShowSharesOneAxis) {
+    const std::string deck = ::testing::TempDir() + "axis.md";
+    std::ofstream(deck) << "demo: sequential timeline=on\n# Slow\n---\n"
+                           "demo: threads-lock timeline=on\n# Fast\n---\n"
+                           "demo: farm-await\n# No timeline\n";
+    show::Options options;
+    options.deck_path = deck;
+    show::Presentation show(options, 0);
+    auto ran = [&](int slide, double started, double took) {
+        show.replay_run(slide, started);
+        demos::Event done;
+        done.kind = EventKind::Done;
+        done.t = took;
+        done.text = "finished";
+        show.replay_trace(slide, done, "main");
+    };
+    EXPECT_EQ(views::shared_timeline_axis(show, 0), 5) << "nothing ran yet";
+    ran(1, 0, 4.1);
+    EXPECT_EQ(views::shared_timeline_axis(show, 100), 5);
+    ran(0, 10, 9.6);
+    EXPECT_EQ(views::shared_timeline_axis(show, 100), 10) << "the slow run sets the scale for both";
+    ran(2, 20, 40);
+    EXPECT_EQ(views::shared_timeline_axis(show, 100), 10) << "a slide without a timeline does not count";
+    // A run still going counts with the time it has run so far.
+    show.replay_run(1, 200);
+    EXPECT_EQ(views::shared_timeline_axis(show, 212), 15);
 }
 
 // Drawn headless: each span's colour is where its times put it on the

@@ -273,9 +273,15 @@ void draw_timeline(const Canvas& canvas, ImVec2 min, ImVec2 max, const Timeline&
         const float mid = top + row_h * 0.5f;
         const float bar = std::max(4.0f, row_h * 0.56f);
         const Row& row = rows[r];
+        // A name longer than the label column is cut at its edge.
+        auto label = [&](std::string_view name) {
+            canvas.clip(ImVec2(body.x + pad, top), ImVec2(x0 - 8, top + row_h));
+            canvas.text(Face::Sans, label_size, ImVec2(body.x + pad, mid - label_size * 0.5f), t.color.text, name);
+            canvas.unclip();
+        };
         if (row.count == 1) {
             const Lane& lane = timeline.lanes[row.first];
-            canvas.text(Face::Sans, label_size, ImVec2(body.x + pad, mid - label_size * 0.5f), t.color.text, lane.name);
+            label(lane.name);
             // The lifeline: from the actor's first event to its last (done)
             // or to now (still going).
             const float end = x_of(timeline.done ? lane.last : now);
@@ -302,7 +308,7 @@ void draw_timeline(const Canvas& canvas, ImVec2 min, ImVec2 max, const Timeline&
             // state, stacked from the bottom of the row.
             const int buckets = std::max(1, static_cast<int>((x1 - x0) / 4));
             const Band band = pool_lanes(timeline, row.first, row.count, axis, buckets);
-            canvas.text(Face::Sans, label_size, ImVec2(body.x + pad, mid - label_size * 0.5f), t.color.text, band.label);
+            label(band.label);
             const float w = (x1 - x0) / static_cast<float>(buckets);
             const float bottom = top + row_h - 2, height = row_h - 4;
             canvas.line(ImVec2(x0, bottom), ImVec2(x1, bottom), t.color.pane_border, 1);
