@@ -261,8 +261,12 @@ void draw_timeline(const Canvas& canvas, ImVec2 min, ImVec2 max, const Timeline&
     }
     if (timeline.lanes.empty()) return;
 
-    const float min_row = 18;
-    const int fit = std::max(1, static_cast<int>((y1 - y0) / min_row));
+    // Lanes as thin as 18 units rather than pooled; pooled, bands of at
+    // least 26, so their labels stay readable.
+    const int thin = std::max(1, static_cast<int>((y1 - y0) / 18));
+    const int fit = timeline.lanes.size() <= static_cast<std::size_t>(thin)
+                        ? thin
+                        : std::max(1, static_cast<int>((y1 - y0) / 26));
     const std::vector<Row> rows = timeline_rows(timeline.lanes.size(), fit);
     const float row_h = std::min(56.0f, (y1 - y0) / static_cast<float>(rows.size()));
     const float label_size = std::min(small, row_h * 0.78f);
