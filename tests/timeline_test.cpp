@@ -95,6 +95,7 @@ TEST(Timeline, LanesAndSpansComeFromTheTrace) {
     ASSERT_TRUE(at_once);
     EXPECT_DOUBLE_EQ(at_once->start, 2.01);
     EXPECT_DOUBLE_EQ(at_once->end, 2.01);
+    EXPECT_EQ(cow.most_requests, 1u);
     EXPECT_DOUBLE_EQ(cow.first, 0.10);
     EXPECT_DOUBLE_EQ(cow.last, 2.01);
 
@@ -173,6 +174,16 @@ TEST(Timeline, AThousandActorsArePooledIntoBands) {
     trace.record_at(1.0, EventKind::Done, main, "finished");
     const views::Timeline t = views::build_timeline(trace.events(), trace.actors(), 5);
     ASSERT_EQ(t.lanes.size(), 1001u);
+    // Coroutines named after the same animal share a lane; it counts their requests.
+    demos::Trace shared([] { return 0.0; });
+    const int cow = shared.actor("cow");
+    for (int i = 0; i < 84; ++i) shared.record_at(0.0, EventKind::RequestStart, cow, "url");
+    for (int i = 0; i < 84; ++i) shared.record_at(1.0 + i * 0.01, EventKind::RequestDone, cow, "Moo!");
+    const views::Timeline one = views::build_timeline(shared.events(), shared.actors(), 5);
+    ASSERT_EQ(one.lanes.size(), 1u);
+    EXPECT_EQ(one.lanes[0].most_requests, 84u);
+    EXPECT_EQ(one.lanes[0].spans.size(), 84u);
+    EXPECT_TRUE(std::none_of(one.lanes[0].spans.begin(), one.lanes[0].spans.end(), [](const Span& s) { return s.open; }));
     EXPECT_EQ(t.lanes[0].name, "main");
     EXPECT_EQ(t.lanes[2].name, "pig");
     EXPECT_EQ(t.lanes[3].name, "cow (2)");

@@ -78,6 +78,7 @@ Timeline build_timeline(const std::vector<demos::Event>& events, const std::vect
         switch (e.kind) {
         case EventKind::RequestStart:
             o.network.push_back(static_cast<std::size_t>(open(lane, SpanKind::Network, e.t)));
+            lane.most_requests = std::max(lane.most_requests, o.network.size());
             break;
         case EventKind::RequestDone:
         case EventKind::RequestFailed:
@@ -285,7 +286,8 @@ void draw_timeline(const Canvas& canvas, ImVec2 min, ImVec2 max, const Timeline&
         };
         if (row.count == 1) {
             const Lane& lane = timeline.lanes[row.first];
-            label(lane.name);
+            // An actor with many requests out at once says how many.
+            label(lane.most_requests > 1 ? lane.name + " \xC3\x97" + std::to_string(lane.most_requests) : lane.name);
             // The lifeline: from the actor's first event to its last (done)
             // or to now (still going).
             const float end = x_of(timeline.done ? lane.last : now);

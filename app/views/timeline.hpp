@@ -39,6 +39,7 @@ struct Lane {
     int actor = 0;
     std::string name;
     double first = 0, last = 0;  // the actor's first and last event
+    std::size_t most_requests = 0;  // the most requests it had out at once (coroutines share a name)
     std::vector<Span> spans;     // in the order they started
 };
 
