@@ -288,7 +288,7 @@ int main(int argc, char** argv) {
             }
             return views::shot(shot);
         }
-        if (*check_cmd) return show::check(app_options(false).show.deck_path);
+        if (*check_cmd) return show::check(app_options(false).show.deck_path, views::legibility_warnings);
         if (*export_cmd) {
             export_options.output = export_out;
             export_options.show = app_options(false).show;

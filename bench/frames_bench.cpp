@@ -3,7 +3,8 @@
 //   <view> p50=<ms> p99=<ms> build=<ms>
 // `build` is the CPU time of building the ImGui frame (before GL draws it).
 // The demo slide is measured while its demo runs and types its output.
-// Usage: frames_bench [--frames N] [--size WxH] [DECK]
+// Usage: frames_bench [--frames N] [--size WxH] [--demo NAME] [DECK]
+// (--demo: the demo slide to measure, default sequential)
 #include <glad/gl.h>
 
 #include <algorithm>
@@ -38,8 +39,10 @@ double percentile(std::vector<double> v, double p) {
 int main(int argc, char** argv) {
     int frames = 30, width = 1920, height = 1080;
     std::string deck = show::default_deck().string();
+    std::string demo_name = "sequential";
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--frames") && i + 1 < argc) frames = std::max(1, std::atoi(argv[++i]));
+        else if (!std::strcmp(argv[i], "--demo") && i + 1 < argc) demo_name = argv[++i];
         else if (!std::strcmp(argv[i], "--size") && i + 1 < argc) std::sscanf(argv[++i], "%dx%d", &width, &height);
         else deck = argv[i];
     }
@@ -92,7 +95,7 @@ int main(int argc, char** argv) {
     int heading_slide = 0, demo_slide = -1;
     for (int i = 0; i < show.slide_count(); ++i) {
         const deck::Slide& s = *show.slide(i);
-        if (s.demo && demo_slide < 0 && s.demo->name == "sequential") demo_slide = i;
+        if (s.demo && demo_slide < 0 && s.demo->name == demo_name) demo_slide = i;
         if (!s.demo && s.blocks.size() == 1 && s.blocks[0].kind == deck::BlockKind::Heading && heading_slide == 0)
             heading_slide = i;
     }

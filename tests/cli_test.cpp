@@ -69,6 +69,44 @@ TEST(Cli, CheckReportsABadDemoParameter) {
     EXPECT_NE(out.text.find("delay"), std::string::npos) << out.text;
 }
 
+TEST(Cli, CheckWarnsWhenCodeWouldBeDrawnBelowTheFloor) {
+    // At 30% of the width, threads-lock's longest line needs type under 22 px.
+    const std::string deck = write_deck("narrow.md",
+                                        "# One\n"                                       // 1
+                                        "---\n"                                         // 2
+                                        "demo: threads-lock split=30 timeline=on\n"     // 3
+                                        "# Narrow\n"                                    // 4
+                                        "---\n"                                         // 5
+                                        "demo: sequential split=60\n"                   // 6
+                                        "# Wide enough\n");                             // 7
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 0) << "a warning is not an error: " << out.text;
+    EXPECT_NE(out.text.find(deck + ":3: warning: the code of threads_lock.cpp is drawn at "), std::string::npos)
+        << out.text;
+    EXPECT_NE(out.text.find("below the 22.0 px floor"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("split="), std::string::npos) << "it says what would fix it: " << out.text;
+    EXPECT_EQ(out.text.find(deck + ":6:"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("(1 warning)"), std::string::npos) << out.text;
+}
+
+TEST(Cli, CheckReportsBadLayoutKeys) {
+    const std::string deck = write_deck("badview.md",
+                                        "demo: sequential lines=3-40 split=95 timeline=maybe\n"
+                                        "# Seq\n"
+                                        "---\n"
+                                        "demo: sequential lines=4-9\n"
+                                        "# Folded\n");
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 1) << out.text;
+    // The first bad key of a directive is reported at its line.
+    EXPECT_NE(out.text.find(deck + ":1: "), std::string::npos) << out.text;
+    EXPECT_EQ(out.text.find(deck + ":4:"), std::string::npos) << out.text;
+    const std::string past = write_deck("pastend.md", "demo: sequential lines=3-40\n# Seq\n");
+    const auto late = run_command(program() + " check " + past);
+    EXPECT_EQ(late.status, 1) << late.text;
+    EXPECT_NE(late.text.find("lines: 40 is past the end of sequential.cpp"), std::string::npos) << late.text;
+}
+
 TEST(Cli, DemoListsTheDemos) {
     const auto out = run_command(program() + " demo --list");
     EXPECT_EQ(out.status, 0);
@@ -200,10 +238,10 @@ TEST(Cli, CheckDecodesImagesAndWarnsOfWhatIsNotAsMeant) {
               std::string::npos)
         << out.text;
     EXPECT_EQ(out.text.find("whole.png:"), std::string::npos) << out.text;
-    EXPECT_NE(out.text.find("warning: " + deck + ":17: 'demo:' in the middle of the slide is shown as text"),
+    EXPECT_NE(out.text.find(deck + ":17: warning: 'demo:' in the middle of the slide is shown as text"),
               std::string::npos)
         << out.text;
-    EXPECT_NE(out.text.find("1 problem, 1 warning"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("1 problem (1 warning) in"), std::string::npos) << out.text;
 }
 
 TEST(Cli, CheckWarnsOfARunThisMachineCannotServeAtOnce) {
@@ -221,10 +259,10 @@ TEST(Cli, CheckWarnsOfARunThisMachineCannotServeAtOnce) {
     const std::string deck = write_deck("many.md", "demo: farm-await animals=@many.txt delay=1\n# Many\n");
     const auto out = run_command(program() + " check " + deck);
     EXPECT_EQ(out.status, 0) << out.text;  // a warning, not an error: the run queues
-    EXPECT_NE(out.text.find("warning: " + deck + ":1: animals: " + std::to_string(budget + 1) +
+    EXPECT_NE(out.text.find(deck + ":1: warning: animals: " + std::to_string(budget + 1) +
                             " requests, but this machine keeps at most " + std::to_string(budget) + " in flight"),
               std::string::npos)
         << out.text;
     EXPECT_NE(out.text.find("2 rounds of the delay"), std::string::npos) << out.text;
-    EXPECT_NE(out.text.find("1 slides, ok, 1 warning"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("1 slides, ok (1 warning)"), std::string::npos) << out.text;
 }

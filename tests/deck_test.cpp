@@ -281,6 +281,41 @@ TEST(DeckDirectives, DemoWithParams) {
     EXPECT_FALSE(d.slides[0].demo.has_value());
 }
 
+TEST(DeckDirectives, LayoutKeysGoToTheViewNotToTheDemo) {
+    auto d = parse("demo: threads animals=cow lines=1-3,8-20 split=65 timeline=on\n# T\n---\ndemo: threads\n# U\n");
+    ASSERT_TRUE(d.ok()) << messages(d).front();
+    const deck::DemoRef& demo = *d.slides[0].demo;
+    EXPECT_EQ(demo.params, (std::map<std::string, std::string>{{"animals", "cow"}}));
+    EXPECT_EQ(demo.view.lines, (std::vector<std::pair<int, int>>{{1, 3}, {8, 20}}));
+    EXPECT_EQ(demo.view.split, 65);
+    EXPECT_TRUE(demo.view.timeline);
+    // The defaults: every line, 60%, no timeline.
+    EXPECT_EQ(d.slides[1].demo->view, deck::DemoView{});
+    EXPECT_TRUE(parse("demo: t lines=7\n").slides[0].demo->view.lines == (std::vector<std::pair<int, int>>{{7, 7}}));
+    EXPECT_FALSE(parse("demo: t timeline=off\n").slides[0].demo->view.timeline);
+}
+
+TEST(DeckDirectives, BadLayoutKeys) {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"lines=5-2", "lines: '5-2' is not a list of line ranges"},
+        {"lines=0-3", "lines: '0-3' is not a list of line ranges"},
+        {"lines=3-", "lines: '3-' is not a list"},
+        {"lines=1-3,,5-6", "is not a list"},
+        {"lines=3-5,4-9", "must go down the file without overlapping"},
+        {"lines=99999999999-1", "is not a list"},
+        {"split=20", "split: '20' is not a percentage from 30 to 80"},
+        {"split=sixty", "split: 'sixty'"},
+        {"timeline=yes", "timeline: 'yes' is neither on nor off"},
+        {"split=60 split=70", "duplicate demo parameter 'split'"},
+    };
+    for (const auto& [param, message] : cases) {
+        auto d = parse("demo: threads " + param + "\n# T\n");
+        ASSERT_EQ(d.diagnostics.size(), 1u) << param;
+        EXPECT_NE(d.diagnostics[0].message.find(message), std::string::npos) << param << ": " << d.diagnostics[0].message;
+        EXPECT_EQ(d.diagnostics[0].line, 1) << param;
+    }
+}
+
 TEST(DeckDirectives, OnlyAtTheStart) {
     auto d = parse("# A\n\ndemo: threads\n");
     EXPECT_TRUE(d.ok());

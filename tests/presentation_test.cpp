@@ -214,3 +214,28 @@ TEST(Search, FindsSlidesByNumberTitleTextNotesAndDemo) {
     EXPECT_EQ(show::search(d, "three").front().title, "Three");
     EXPECT_TRUE(show::search(d, "   ").empty());
 }
+
+TEST(Presentation, ASlotKnowsItsLayoutAndItsActorsNames) {
+    show::Presentation p(options_for(write_deck(
+        "layout.md", "# One\n---\ndemo: sequential animals=cow delay=0.05 split=70 timeline=on lines=4-9\n# Two\n")));
+    const show::DemoSlot* slot = p.demo(1);
+    ASSERT_NE(slot, nullptr);
+    EXPECT_EQ(slot->view.split, 70);
+    EXPECT_TRUE(slot->view.timeline);
+    EXPECT_EQ(slot->view.lines, (std::vector<std::pair<int, int>>{{4, 9}}));
+    // A live run: the names come with the events, listener or not.
+    p.apply({CommandKind::Next}, 1);
+    p.apply({CommandKind::Run}, 2);
+    ASSERT_TRUE(wait_current_run_done(p));
+    ASSERT_FALSE(slot->actors.empty());
+    EXPECT_EQ(slot->actors[0], "main");
+    // A replayed run: the names come from the recording.
+    p.replay_run(1, 10);
+    demos::Event e;
+    e.actor = 2;
+    e.kind = demos::EventKind::RequestStart;
+    p.replay_trace(1, e, "pig");
+    ASSERT_EQ(slot->actors.size(), 3u);
+    EXPECT_EQ(slot->actors[2], "pig");
+    EXPECT_EQ(slot->actors[0], "");
+}

@@ -73,6 +73,18 @@ TEST(Shot, SequentialSlideAfterItRanShowsTheThreeLines) {
     EXPECT_NE(text.find("fetch(ctx, animal)"), std::string::npos) << text;
 }
 
+TEST(Shot, TimelineOfTheThreadsReadsBack) {
+    // threads-lock has `timeline=on` in the talk: a lane per thread, named
+    // after its animal, and the legend.
+    const std::string png = ::testing::TempDir() + "timeline.png";
+    const auto out = run_command(shot("-o " + png + " --slide threads-lock --run --delay 0.2 " +
+                                 livedeck::test::talk()));
+    ASSERT_EQ(out.status, 0) << out.text;
+    const std::string text = ocr(png);
+    for (const char* word : {"Timeline", "network", "lock", "print", "cow", "pig", "chicken"})
+        EXPECT_NE(text.find(word), std::string::npos) << word << " in:\n" << text;
+}
+
 TEST(Shot, AtShowsTheRunPartWay) {
     // At 0.1 s with a 5 s delay the first request is still out: no output yet.
     const std::string png = ::testing::TempDir() + "early.png";

@@ -66,6 +66,12 @@ TEST(Views, DemoStateAtAnyTimeComesFromTheEventsAlone) {
     const views::DemoState three = at(3);
     EXPECT_EQ(three.status, "running  3.0 s");
     EXPECT_EQ(three.active_lines, std::vector<int>{7});  // printing
+    // How the running line moved: the code pane follows it.
+    ASSERT_EQ(three.line_steps.size(), 2u);
+    EXPECT_DOUBLE_EQ(three.line_steps[0].t, 0.1);
+    EXPECT_EQ(three.line_steps[0].lo, 6);
+    EXPECT_EQ(three.line_steps[1].lo, 7);
+    EXPECT_EQ(three.line_steps[1].hi, 7);
     ASSERT_EQ(three.lines.size(), 1u);
     EXPECT_EQ(three.lines[0].text, "The cow says \"Moo!\".");
 

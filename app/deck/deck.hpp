@@ -5,7 +5,9 @@
 //   - slides are separated by lines holding only `---` (outside fenced code);
 //   - a slide may begin with directive lines `key: value` (before any other
 //     content); the known key is `demo`, whose value is
-//     `NAME [param=value ...]`;
+//     `NAME [param=value ...]`: the demo's parameters (animals=, delay=),
+//     and the keys that lay out its panes (lines=, split=, timeline=; see
+//     DemoView), which the demo itself never sees;
 //   - speaker notes are the HTML comments (`<!-- ... -->`) at the end of a
 //     slide;
 //   - the rest is CommonMark (md4c): headings, paragraphs, nested lists,
@@ -18,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace livedeck::deck {
@@ -86,10 +89,27 @@ struct Block {
     std::vector<Block> children;  // Quote
 };
 
+// How a demo slide lays out its demo: the keys of the demo directive that
+// the view reads.
+//   lines=A-B[,C-D...]  only these lines of the demo file (folds set-up away;
+//                       a fold row marks each gap)
+//   split=P             the code pane takes P% of the width (30..80; default 60)
+//   timeline=on|off     a timeline of the run under the output (default off)
+struct DemoView {
+    std::vector<std::pair<int, int>> lines;  // 1-based, inclusive, ascending; empty: every line
+    int split = 60;
+    bool timeline = false;
+    bool operator==(const DemoView&) const = default;
+};
+
+// The keys of a demo directive that belong to DemoView.
+bool is_view_key(std::string_view key);
+
 // `demo: NAME key=value ...`
 struct DemoRef {
     std::string name;
-    std::map<std::string, std::string> params;
+    std::map<std::string, std::string> params;  // for the demo (view keys are in `view`)
+    DemoView view;
     int line = 0;
 };
 

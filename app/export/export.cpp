@@ -89,7 +89,7 @@ private:
                                  e.t);
             break;
         case Entry::Kind::Run: show_->replay_run(e.slide, e.t); break;
-        case Entry::Kind::Trace: show_->replay_trace(e.slide, e.trace); break;
+        case Entry::Kind::Trace: show_->replay_trace(e.slide, e.trace, e.text); break;
         default: break;
         }
     }

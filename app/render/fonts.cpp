@@ -4,6 +4,8 @@
 #include <glad/gl.h>
 #include <imgui.h>
 #include <imgui_freetype.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
 #include <backends/imgui_impl_opengl3.h>
 
 #include <algorithm>
@@ -76,6 +78,22 @@ Fonts::Fonts(const std::string& sans_family, const std::string& mono_family) {
     find(Face::SansBoldItalic, sans_family, true, true);
     find(Face::Mono, mono_family, false, false);
     find(Face::MonoBold, mono_family, true, false);
+    // Sizes are ImGui's: the line (ascender - descender), not the em.
+    FT_Library library = nullptr;
+    if (FT_Init_FreeType(&library)) throw std::runtime_error("FreeType: cannot start");
+    for (std::size_t i = 0; i < face_count; ++i) {
+        FT_Face ft = nullptr;
+        if (FT_New_Face(library, files_[i].c_str(), 0, &ft) || !ft) {
+            FT_Done_FreeType(library);
+            throw std::runtime_error("FreeType: cannot load the font " + files_[i]);
+        }
+        const double line = static_cast<double>(ft->ascender - ft->descender);
+        advance_[i] = 0.6f;  // a bitmap font or odd metrics: a typical monospaced advance
+        if (FT_IS_SCALABLE(ft) && line > 0 && FT_Load_Char(ft, 'M', FT_LOAD_NO_SCALE) == 0)
+            advance_[i] = static_cast<float>(static_cast<double>(ft->glyph->advance.x) / line);
+        FT_Done_Face(ft);
+    }
+    FT_Done_FreeType(library);
 }
 
 void Fonts::build(std::span<const FontRequest> requests, float scale) {

@@ -44,6 +44,11 @@ public:
     ImFont* get(Face face, float size) const;
 
     const std::string& file(Face face) const { return files_[static_cast<std::size_t>(face)]; }
+    // The advance of 'M' per pixel of size, from the font file itself (no
+    // hinting, no rasterization): what layouts that must come out the same
+    // on every target (windows, PDF, `livedeck check`) measure monospaced
+    // text with.
+    float advance_per_px(Face face) const { return advance_[static_cast<std::size_t>(face)]; }
 
 private:
     struct Entry {
@@ -52,6 +57,7 @@ private:
         ImFont* font;
     };
     std::array<std::string, face_count> files_;
+    std::array<float, face_count> advance_{};
     void release_texture();
 
     std::vector<Entry> entries_;

@@ -33,9 +33,20 @@ deck::Deck load_deck(const std::filesystem::path& path) {
         // Every bad parameter, not just the first.
         demos::Params params;
         std::string errors;
+        auto add = [&](const std::string& error) {
+            errors += (errors.empty() ? "demo " + ref.name + ": " : "; ") + error;
+        };
         for (const auto& [key, value] : ref.params)
-            if (auto error = demos::apply_param(params, key, value, base))
-                errors += (errors.empty() ? "demo " + ref.name + ": " : "; ") + *error;
+            if (auto error = demos::apply_param(params, key, value, base)) add(*error);
+        // lines= must point into the file the pane shows.
+        if (!ref.view.lines.empty()) {
+            const std::string_view source = demos::find_demo(ref.name)->source();
+            const auto count = static_cast<int>(std::count(source.begin(), source.end(), '\n') +
+                                                (!source.empty() && source.back() != '\n' ? 1 : 0));
+            if (ref.view.lines.back().second > count)
+                add("lines: " + std::to_string(ref.view.lines.back().second) + " is past the end of " +
+                    std::string(demos::find_demo(ref.name)->file) + " (" + std::to_string(count) + " lines)");
+        }
         if (errors.empty()) return std::nullopt;
         return errors;
     });
@@ -76,13 +87,20 @@ void deep_check(deck::Deck& d, const std::filesystem::path& deck_path) {
 
 }  // namespace
 
-int check(const std::filesystem::path& deck_path) {
+int check(const std::filesystem::path& deck_path, const DeckWarnings& warn) {
     deck::Deck d = load_deck(deck_path);
     deep_check(d, deck_path);
+    if (warn && !d.slides.empty())
+        for (deck::Diagnostic& w : warn(d)) d.warnings.push_back(std::move(w));
+    std::stable_sort(d.warnings.begin(), d.warnings.end(),
+                     [](const deck::Diagnostic& a, const deck::Diagnostic& b) { return a.line < b.line; });
     for (const deck::Diagnostic& diagnostic : d.diagnostics) std::cerr << diagnostic.str() << "\n";
-    for (const deck::Diagnostic& warning : d.warnings) std::cerr << "warning: " << warning.str() << "\n";
-    const std::size_t w = d.warnings.size();
-    const std::string warnings = w == 0 ? "" : ", " + std::to_string(w) + (w == 1 ? " warning" : " warnings");
+    for (deck::Diagnostic w : d.warnings) {
+        w.message = "warning: " + w.message;
+        std::cerr << w.str() << "\n";
+    }
+    const std::size_t n = d.warnings.size();
+    const std::string warnings = n == 0 ? "" : " (" + std::to_string(n) + (n == 1 ? " warning)" : " warnings)");
     if (!d.ok()) {
         std::cerr << d.diagnostics.size() << (d.diagnostics.size() == 1 ? " problem" : " problems") << warnings
                   << " in " << deck_path.string() << "\n";
@@ -224,6 +242,7 @@ void Presentation::make_slots() {
         if (!found) continue;
         DemoSlot& fresh = slots_[i];
         fresh.demo = found;
+        fresh.view = s.demo->view;
         demos::apply_params(fresh.params, s.demo->params, deck_.path.parent_path());  // validated when the deck loaded
         fresh.tokens = deck::highlight(found->source(), "cpp");
     }
@@ -328,15 +347,23 @@ void Presentation::replay_run(int index, double t) {
         stopping_.push_back(std::move(s->run));
     }
     s->events.clear();
+    s->actors.clear();
     s->seen = 0;
     s->fold.reset();
     s->started = t;
     s->ran = true;
 }
 
-void Presentation::replay_trace(int index, const demos::Event& event) {
+void Presentation::replay_trace(int index, const demos::Event& event, std::string_view actor) {
     auto it = slots_.find(index);
     if (it == slots_.end() || !it->second.ran || it->second.run) return;
+    std::vector<std::string>& actors = it->second.actors;
+    // A recording from outside: at most a million actors are named.
+    if (event.actor >= 0 && event.actor < 1'000'000 && !actor.empty()) {
+        const auto id = static_cast<std::size_t>(event.actor);
+        if (id >= actors.size()) actors.resize(id + 1);
+        if (actors[id].empty()) actors[id] = actor;
+    }
     std::vector<demos::Event>& events = it->second.events;
     demos::Event e = event;
     if (!events.empty()) e.t = std::max(e.t, events.back().t);  // times never go back
@@ -361,11 +388,15 @@ bool Presentation::update() {
         s.seen = s.run->trace().read(s.seen, s.events);
         if (s.seen == before) continue;
         changed = true;
+        // Actors are only ever added: copy their names when a new one shows up.
+        for (std::size_t i = before; i < s.seen; ++i)
+            if (s.events[i].actor >= 0 && static_cast<std::size_t>(s.events[i].actor) >= s.actors.size()) {
+                s.actors = s.run->trace().actors();
+                break;
+            }
         if (listener_) {
             for (std::size_t i = before; i < s.seen; ++i) {
                 const demos::Event& e = s.events[i];
-                // Actors are only ever added: copy their names when a new one shows up.
-                if (e.actor >= 0 && static_cast<std::size_t>(e.actor) >= s.actors.size()) s.actors = s.run->trace().actors();
                 const std::string actor =
                     e.actor >= 0 && static_cast<std::size_t>(e.actor) < s.actors.size() ? s.actors[static_cast<std::size_t>(e.actor)] : "";
                 listener_(SessionEvent{s.started + e.t, EventType::Trace, index, actor, {}, e});

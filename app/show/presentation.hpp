@@ -93,6 +93,7 @@ struct SessionEvent {
 struct DemoSlot {
     const demos::Demo* demo = nullptr;
     demos::Params params;
+    deck::DemoView view;  // how the slide lays out its panes
     std::vector<deck::TokenLine> tokens;
     std::unique_ptr<demos::Run> run;   // the live run, if it runs here (not in a replay)
     bool ran = false;                  // a run started, live or replayed
@@ -204,7 +205,8 @@ public:
     void replay_slide(int index, double t);
     void replay_screen(Screen screen, double t);
     void replay_run(int slide, double t);
-    void replay_trace(int slide, const demos::Event& event);
+    // `actor` names the event's actor (a recording stores the names).
+    void replay_trace(int slide, const demos::Event& event, std::string_view actor = {});
 
 private:
     void go(int index, double t);
@@ -230,8 +232,11 @@ private:
     Listener listener_;
 };
 
-// Validates a deck: prints every diagnostic as file:line: message.
-// Returns 0 when clean, 1 otherwise.
-int check(const std::filesystem::path& deck_path);
+// Validates a deck: prints every diagnostic as file:line: message, then
+// the warnings `warn` finds in a deck that loaded (the views' legibility
+// check, for one). Returns 0 when there is no error (warnings or not), 1
+// otherwise.
+using DeckWarnings = std::function<std::vector<deck::Diagnostic>(const deck::Deck&)>;
+int check(const std::filesystem::path& deck_path, const DeckWarnings& warn = {});
 
 }  // namespace livedeck::show

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "show/presentation.hpp"
 #include "views/controller.hpp"
@@ -55,5 +56,10 @@ struct ShotOptions {
 
 // Renders one slide headless (EGL) into a PNG. Returns the exit code.
 int shot(const ShotOptions& options);
+
+// For `livedeck check`: a warning for every demo slide whose code the
+// audience view would draw below the theme's floor (code_floor px at
+// 1080p), with what would fix it. Measures without a window (check.cpp).
+std::vector<deck::Diagnostic> legibility_warnings(const deck::Deck& deck);
 
 }  // namespace livedeck::views

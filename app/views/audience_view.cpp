@@ -13,6 +13,30 @@ using render::Face;
 
 namespace {
 
+// The slide's first heading is its title, drawn bigger.
+const deck::Block* title_of(const deck::Slide& s) {
+    return !s.blocks.empty() && s.blocks.front().kind == deck::BlockKind::Heading ? &s.blocks.front() : nullptr;
+}
+
+// A slide's title (with its accent rule) and, on a demo slide, the text
+// above the panes; returns the y below them. With `draw` false it only
+// measures: demo_top() and draw_slide() share it, so they agree.
+float slide_top(const Canvas& canvas, const deck::Slide& s, render::ImageCache& images, bool draw) {
+    const Theme& t = *canvas.theme;
+    const float left = t.layout.margin_x;
+    const float width = t.canvas_width - 2 * t.layout.margin_x;
+    const deck::Block* heading = title_of(s);
+    const std::span<const deck::Block> body(s.blocks.data() + (heading ? 1 : 0), s.blocks.size() - (heading ? 1 : 0));
+    float y = t.layout.margin_top;
+    if (heading) {
+        y += draw_spans(canvas, heading->spans, ImVec2(left, y), width, {t.size.h1, true, t.color.heading}, draw);
+        if (draw) canvas.rect(ImVec2(left, y + 8), ImVec2(left + 110, y + 14), t.color.accent, 3);
+        y += t.layout.heading_gap;
+    }
+    if (s.demo && !body.empty()) y = draw_blocks(canvas, images, body, left, y, width, draw) + t.layout.block_gap;
+    return y;
+}
+
 void draw_slide(const Canvas& canvas, const Frame& frame, int index, Stage& stage, Intents* intents) {
     const Theme& t = *canvas.theme;
     const show::Presentation& show = frame.show;
@@ -21,9 +45,7 @@ void draw_slide(const Canvas& canvas, const Frame& frame, int index, Stage& stag
     const float width = t.canvas_width - 2 * t.layout.margin_x;
     const float bottom = t.canvas_height - t.layout.margin_bottom;
 
-    // The slide's first heading is its title, drawn bigger.
-    const deck::Block* heading =
-        !s.blocks.empty() && s.blocks.front().kind == deck::BlockKind::Heading ? &s.blocks.front() : nullptr;
+    const deck::Block* heading = title_of(s);
     const std::span<const deck::Block> body(s.blocks.data() + (heading ? 1 : 0),
                                             s.blocks.size() - (heading ? 1 : 0));
     const bool title_slide = index == 0 && !s.demo;
@@ -39,16 +61,12 @@ void draw_slide(const Canvas& canvas, const Frame& frame, int index, Stage& stag
         y += t.layout.heading_gap * 1.5f;
         draw_blocks(canvas, stage.images(), body, left, y, width);
     } else {
-        float y = t.layout.margin_top;
-        if (heading) {
-            y += draw_spans(canvas, heading->spans, ImVec2(left, y), width, {t.size.h1, true, t.color.heading});
-            canvas.rect(ImVec2(left, y + 8), ImVec2(left + 110, y + 14), t.color.accent, 3);
-            y += t.layout.heading_gap;
-        }
+        const float y = slide_top(canvas, s, stage.images(), true);
         if (const show::DemoSlot* demo = show.demo(index)) {
-            if (!body.empty()) y = draw_blocks(canvas, stage.images(), body, left, y, width) + t.layout.block_gap;
-            draw_demo(canvas, demo_frame(*demo, frame.t), y, intents);
-        } else {
+            DemoFrame f = demo_frame(*demo, frame.t);
+            if (demo->view.timeline) f.axis = shared_timeline_axis(show, frame.t);
+            draw_demo(canvas, f, y, intents);
+        } else if (!s.demo) {
             draw_blocks(canvas, stage.images(), body, left, y, width);
         }
     }
@@ -88,6 +106,10 @@ void draw_no_deck(const Canvas& canvas, const Frame& frame) {
 }
 
 }  // namespace
+
+float demo_top(const Canvas& canvas, const deck::Slide& slide, render::ImageCache& images) {
+    return slide_top(canvas, slide, images, false);
+}
 
 void draw_slide_canvas(const Canvas& ui, ImVec2 min, float width, const Frame& frame, int index, Stage& stage,
                        Intents* intents) {

@@ -17,6 +17,10 @@ void Canvas::text(render::Face face, float size, ImVec2 pos, ImU32 color, std::s
     painter->text({face, size * k, size}, screen(pos), color, text);
 }
 
+void Canvas::mono_text(render::Face face, float size, ImVec2 pos, ImU32 color, std::string_view text) const {
+    painter->mono_text({face, size * k, size}, screen(pos), color, text, painter->advance_per_px(face) * size * k);
+}
+
 void Canvas::rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding) const {
     painter->rect(screen(min), screen(max), color, rounding * k);
 }

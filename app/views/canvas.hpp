@@ -30,6 +30,10 @@ struct Canvas {
     // Width of text in canvas units.
     float text_width(render::Face face, float size, std::string_view text) const;
     void text(render::Face face, float size, ImVec2 pos, ImU32 color, std::string_view text) const;
+    // A monospaced face's advance per unit of size (the font file's, the
+    // same on every target), and text drawn on that grid.
+    float advance_per_px(render::Face face) const { return painter->advance_per_px(face); }
+    void mono_text(render::Face face, float size, ImVec2 pos, ImU32 color, std::string_view text) const;
     void rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding = 0) const;
     // An opaque rectangle as big as a pane: cleared, not shaded (see render/fills.hpp).
     void fill(ImVec2 min, ImVec2 max, ImU32 color, float rounding = 0) const;

@@ -1,10 +1,13 @@
 // A demo slide's demo: the source with its running lines marked, the output
-// folded from the trace at the frame's time, and the Run/Stop/Restart (and
-// Step) buttons, whose clicks become commands.
+// folded from the trace at the frame's time, the timeline when the slide
+// asks for it, and the Run/Stop/Restart (and Step) buttons, whose clicks
+// become commands.
 #include <map>
+#include <set>
 
 #include "views/layouts.hpp"
 #include "views/panes.hpp"
+#include "views/timeline.hpp"
 
 namespace livedeck::views {
 
@@ -21,7 +24,19 @@ DemoFrame demo_frame(const show::DemoSlot& slot, double session_t) {
         f.t = slot.demo_time(session_t);
         f.waiting_for_step = slot.run && slot.run->waiting_for_step();
     }
+    f.view = &slot.view;
+    f.actors = &slot.actors;
     return f;
+}
+
+double shared_timeline_axis(const show::Presentation& show, double session_t) {
+    double longest = 0;
+    for (int i = 0; i < show.slide_count(); ++i) {
+        const show::DemoSlot* slot = show.demo(i);
+        if (!slot || !slot->ran || !slot->view.timeline) continue;
+        longest = std::max(longest, slot->done() ? slot->events.back().t : slot->demo_time(session_t));
+    }
+    return timeline_axis(longest);
 }
 
 namespace {
@@ -76,11 +91,23 @@ DemoState demo_state(const DemoFrame& demo) {
     const std::vector<demos::Event>& events = *demo.events;
     const double now = demo.t;
     // One pass up to `now`: how the run ended, if it did, and the source line
-    // of every actor's last event (the lines running now, while it runs).
+    // of every actor's last event (the lines running now, while it runs),
+    // with every change of the lowest and highest of them.
     std::map<int, int> last_line;
+    std::multiset<int> running;
     for (const demos::Event& e : events) {
         if (e.t > now) break;
-        if (e.line > 0) last_line[e.actor] = e.line;
+        if (e.line > 0) {
+            auto [it, added] = last_line.try_emplace(e.actor, e.line);
+            if (added || it->second != e.line) {
+                if (!added) running.erase(running.find(it->second));
+                it->second = e.line;
+                running.insert(e.line);
+                const int lo = *running.begin(), hi = *running.rbegin();
+                if (state.line_steps.empty() || state.line_steps.back().lo != lo || state.line_steps.back().hi != hi)
+                    state.line_steps.push_back({e.t, lo, hi});
+            }
+        }
         if (e.kind == demos::EventKind::Done) {
             state.done = true;
             state.done_at = e.t;
@@ -100,18 +127,55 @@ DemoState demo_state(const DemoFrame& demo) {
     return state;
 }
 
-void draw_demo(const Canvas& canvas, const DemoFrame& demo, float top, Intents* intents) {
-    const Theme& t = *canvas.theme;
+DemoPanes demo_panes(const Theme& t, float top, const deck::DemoView& view) {
     const float left = t.layout.margin_x;
     const float right = t.canvas_width - t.layout.margin_x;
     const float bottom = t.canvas_height - t.layout.margin_bottom;
     const float gap = t.layout.pane_gap;
-    const float split = left + (right - left) * 0.6f;  // source lines are longer than output lines
+    const float split = left + (right - left) * static_cast<float>(view.split) / 100.0f;
     const float controls_h = t.size.small * 2.6f;
-    const DemoState state = demo_state(demo);
+    DemoPanes p;
+    p.code_min = ImVec2(left, top);
+    p.code_max = ImVec2(split - gap * 0.5f, bottom);
+    p.controls_min = ImVec2(split + gap * 0.5f, bottom - controls_h);
+    p.controls_max = ImVec2(right, bottom);
+    p.output_min = ImVec2(split + gap * 0.5f, top);
+    p.output_max = ImVec2(right, bottom - controls_h - 16);
+    if (view.timeline) {
+        // The output keeps the upper part (the newest lines); the timeline, the rest.
+        const float h = p.output_max.y - top;
+        p.output_max.y = top + std::max(h * 0.42f, pane_header_height(t) * 2.5f);
+        p.timeline_min = ImVec2(p.output_min.x, p.output_max.y + 16);
+        p.timeline_max = ImVec2(right, bottom - controls_h - 16);
+    } else {
+        p.timeline_min = p.timeline_max = p.output_max;
+    }
+    return p;
+}
 
-    draw_code_pane(canvas, ImVec2(left, top), ImVec2(split - gap * 0.5f, bottom), std::string(demo.demo->file),
-                   *demo.tokens, state.active_lines);
+CodeLayout demo_code_layout(const Canvas& canvas, const deck::Slide& slide, const std::vector<deck::TokenLine>& tokens,
+                            render::ImageCache& images) {
+    const deck::DemoView view = slide.demo ? slide.demo->view : deck::DemoView{};
+    const DemoPanes panes = demo_panes(*canvas.theme, demo_top(canvas, slide, images), view);
+    return code_layout(canvas, panes.code_min, panes.code_max, tokens, code_rows(tokens.size(), view.lines));
+}
+
+void draw_demo(const Canvas& canvas, const DemoFrame& demo, float top, Intents* intents) {
+    const Theme& t = *canvas.theme;
+    static const deck::DemoView defaults;
+    const deck::DemoView& view = demo.view ? *demo.view : defaults;
+    const DemoPanes panes = demo_panes(t, top, view);
+    DemoState state = demo_state(demo);
+
+    const std::vector<CodeRow> rows = code_rows(demo.tokens->size(), view.lines);
+    CodePane code;
+    code.title = demo.demo->file;
+    code.lines = demo.tokens;
+    code.rows = &rows;
+    code.active = std::move(state.active_lines);
+    code.steps = state.ran ? &state.line_steps : nullptr;
+    code.t = demo.t;
+    draw_code_pane(canvas, panes.code_min, panes.code_max, code);
 
     OutputPane pane;
     pane.title = "Output - " + std::string(demo.demo->name);
@@ -124,12 +188,17 @@ void draw_demo(const Canvas& canvas, const DemoFrame& demo, float top, Intents* 
     } else {
         pane.status_color = state.outcome == "finished" ? t.color.ok : t.color.error;
     }
-    const ImVec2 out_min(split + gap * 0.5f, top);
-    const ImVec2 out_max(right, bottom - controls_h - 16);
-    draw_output_pane(canvas, out_min, out_max, pane, state.lines);
-    if (intents)
-        draw_controls(canvas, demo, state.ran && !state.done, ImVec2(out_min.x, bottom - controls_h),
-                      ImVec2(right, bottom), *intents);
+    draw_output_pane(canvas, panes.output_min, panes.output_max, pane, state.lines);
+    if (view.timeline) {
+        static const std::vector<demos::Event> none;
+        static const std::vector<std::string> nobody;
+        const Timeline timeline =
+            build_timeline(demo.events ? *demo.events : none, demo.actors ? *demo.actors : nobody, demo.t);
+        const double end = timeline.done ? timeline.done_at : timeline.t;
+        draw_timeline(canvas, panes.timeline_min, panes.timeline_max, timeline,
+                      std::max(demo.axis, timeline_axis(end)));
+    }
+    if (intents) draw_controls(canvas, demo, state.ran && !state.done, panes.controls_min, panes.controls_max, *intents);
 }
 
 }  // namespace livedeck::views

@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -36,8 +37,16 @@ public:
 
     // The advance of UTF-8 `text`.
     virtual float text_width(const FontSpec& font, std::string_view text) = 0;
+    // A monospaced face's advance per unit of size, from its font file
+    // (render::Fonts::advance_per_px): the same on every target, for layouts
+    // that must come out the same on each (the code pane).
+    virtual float advance_per_px(render::Face face) = 0;
     // `pos` is the top-left of the line box (ImGui's convention), not the baseline.
     virtual void text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text) = 0;
+    // Text whose characters stand exactly `advance` apart (a monospaced grid
+    // laid out with advance_per_px), whatever the rasterized font's own,
+    // rounded advances would add up to.
+    virtual void mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text, float advance) = 0;
     virtual void rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding) = 0;
     // An opaque rectangle as big as a pane (a window clears it, see render/fills.hpp).
     virtual void fill(ImVec2 min, ImVec2 max, ImU32 color, float rounding) = 0;
@@ -52,5 +61,10 @@ public:
     virtual ImageInfo image_info(const std::filesystem::path& path) = 0;
     virtual void image(const std::filesystem::path& path, ImVec2 min, ImVec2 max, float rounding) = 0;
 };
+
+// A painter that measures text as the PDF's painter does (cairo, the real
+// font files) and draws nothing: layouts computed without a window or a
+// page (`livedeck check`, tests). Defined in painter_cairo.cpp.
+std::unique_ptr<Painter> measuring_painter(const render::Fonts& fonts);
 
 }  // namespace livedeck::views

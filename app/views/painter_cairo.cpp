@@ -81,7 +81,7 @@ std::string file_bytes(const std::filesystem::path& path) {
 
 }  // namespace
 
-CairoPainter::CairoPainter(cairo_t* cr, const render::Fonts& fonts) : cr_(cr) {
+CairoPainter::CairoPainter(cairo_t* cr, const render::Fonts& fonts) : cr_(cr), fonts_(&fonts) {
     options_ = cairo_font_options_create();
     cairo_surface_get_font_options(cairo_get_target(cr_), options_);
     const std::shared_ptr<Library> lib = library();
@@ -148,6 +148,37 @@ void CairoPainter::text(const FontSpec& font, ImVec2 pos, ImU32 color, std::stri
     cairo_move_to(cr_, pos.x, pos.y + ascent);
     cairo_show_text(cr_, std::string(text).c_str());
     cairo_new_path(cr_);
+}
+
+void CairoPainter::mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text, float advance) {
+    if (text.empty()) return;
+    cairo_scaled_font_t* scaled = use_font(font);
+    const double baseline = pos.y + font.px * faces_[static_cast<std::size_t>(font.face)].ascent_per_px;
+    cairo_glyph_t* glyphs = nullptr;
+    cairo_text_cluster_t* clusters = nullptr;
+    int glyph_count = 0, cluster_count = 0;
+    cairo_text_cluster_flags_t flags{};
+    if (cairo_scaled_font_text_to_glyphs(scaled, pos.x, baseline, text.data(), static_cast<int>(text.size()), &glyphs,
+                                         &glyph_count, &clusters, &cluster_count, &flags) != CAIRO_STATUS_SUCCESS)
+        return this->text(font, pos, color, text);
+    // Each cluster's glyphs on the grid, by the characters before it; the
+    // clusters keep the page's text searchable.
+    int glyph = 0;
+    std::size_t byte = 0, chars = 0;
+    for (int c = 0; c < cluster_count; ++c) {
+        for (int g = 0; g < clusters[c].num_glyphs && glyph + g < glyph_count; ++g)
+            glyphs[glyph + g].x = pos.x + static_cast<double>(chars) * advance;
+        glyph += clusters[c].num_glyphs;
+        const auto bytes = static_cast<std::size_t>(clusters[c].num_bytes);
+        for (std::size_t b = byte; b < byte + bytes && b < text.size(); ++b)
+            if ((static_cast<unsigned char>(text[b]) & 0xC0) != 0x80) ++chars;
+        byte += bytes;
+    }
+    set_rgba(cr_, color);
+    cairo_show_text_glyphs(cr_, text.data(), static_cast<int>(text.size()), glyphs, glyph_count, clusters,
+                           cluster_count, flags);
+    cairo_glyph_free(glyphs);
+    cairo_text_cluster_free(clusters);
 }
 
 void CairoPainter::rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding) {
@@ -269,6 +300,59 @@ void CairoPainter::image(const std::filesystem::path& path, ImVec2 min, ImVec2 m
     cairo_pattern_set_filter(cairo_get_source(cr_), CAIRO_FILTER_GOOD);
     cairo_paint(cr_);
     cairo_restore(cr_);
+}
+
+namespace {
+
+class MeasuringPainter final : public Painter {
+public:
+    explicit MeasuringPainter(const render::Fonts& fonts)
+        : surface_(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1)), cr_(cairo_create(surface_)) {
+        if (cairo_status(cr_) != CAIRO_STATUS_SUCCESS) {
+            cairo_destroy(cr_);
+            cairo_surface_destroy(surface_);
+            throw std::runtime_error("cairo: cannot make a context to measure text in");
+        }
+        try {
+            cairo_ = std::make_unique<CairoPainter>(cr_, fonts);
+        } catch (...) {
+            cairo_destroy(cr_);
+            cairo_surface_destroy(surface_);
+            throw;
+        }
+    }
+    ~MeasuringPainter() override {
+        cairo_.reset();
+        cairo_destroy(cr_);
+        cairo_surface_destroy(surface_);
+    }
+    MeasuringPainter(const MeasuringPainter&) = delete;
+    MeasuringPainter& operator=(const MeasuringPainter&) = delete;
+
+    float text_width(const FontSpec& font, std::string_view text) override { return cairo_->text_width(font, text); }
+    float advance_per_px(render::Face face) override { return cairo_->advance_per_px(face); }
+    void text(const FontSpec&, ImVec2, ImU32, std::string_view) override {}
+    void mono_text(const FontSpec&, ImVec2, ImU32, std::string_view, float) override {}
+    void rect(ImVec2, ImVec2, ImU32, float) override {}
+    void fill(ImVec2, ImVec2, ImU32, float) override {}
+    void gradient(ImVec2, ImVec2, ImU32, ImU32) override {}
+    void frame(ImVec2, ImVec2, ImU32, float, float) override {}
+    void line(ImVec2, ImVec2, ImU32, float) override {}
+    void push_clip(ImVec2, ImVec2) override {}
+    void pop_clip() override {}
+    ImageInfo image_info(const std::filesystem::path& path) override { return cairo_->image_info(path); }
+    void image(const std::filesystem::path&, ImVec2, ImVec2, float) override {}
+
+private:
+    cairo_surface_t* surface_;
+    cairo_t* cr_;
+    std::unique_ptr<CairoPainter> cairo_;
+};
+
+}  // namespace
+
+std::unique_ptr<Painter> measuring_painter(const render::Fonts& fonts) {
+    return std::make_unique<MeasuringPainter>(fonts);
 }
 
 }  // namespace livedeck::views

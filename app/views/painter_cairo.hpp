@@ -25,7 +25,9 @@ public:
     CairoPainter& operator=(const CairoPainter&) = delete;
 
     float text_width(const FontSpec& font, std::string_view text) override;
+    float advance_per_px(render::Face face) override { return fonts_->advance_per_px(face); }
     void text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text) override;
+    void mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text, float advance) override;
     void rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding) override;
     void fill(ImVec2 min, ImVec2 max, ImU32 color, float rounding) override;
     void gradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override;
@@ -52,6 +54,7 @@ private:
     const Image& load(const std::filesystem::path& path);
 
     cairo_t* cr_;
+    const render::Fonts* fonts_;
     std::array<Face, render::face_count> faces_{};
     cairo_font_options_t* options_ = nullptr;
     std::map<std::pair<int, float>, cairo_scaled_font_t*> scaled_;

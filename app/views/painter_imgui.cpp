@@ -1,5 +1,7 @@
 #include "views/painter_imgui.hpp"
 
+#include <imgui_internal.h>
+
 #include <algorithm>
 #include <cfloat>
 #include <cstdint>
@@ -14,6 +16,24 @@ float ImGuiPainter::text_width(const FontSpec& font, std::string_view text) {
 
 void ImGuiPainter::text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text) {
     draw_->AddText(fonts_->get(font.face, font.design), font.px, pos, color, text.data(), text.data() + text.size());
+}
+
+void ImGuiPainter::mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text, float advance) {
+    ImFont* f = fonts_->get(font.face, font.design);
+    // Glyphs come from the atlas: make it the draw command's texture.
+    const ImTextureID atlas = f->ContainerAtlas->TexID;
+    const bool push = draw_->_CmdHeader.TextureId != atlas;
+    if (push) draw_->PushTextureID(atlas);
+    const char* s = text.data();
+    const char* const end = s + text.size();
+    float x = pos.x;
+    while (s < end) {
+        unsigned int c = 0;
+        s += std::max(1, ImTextCharFromUtf8(&c, s, end));
+        if (c != ' ' && c != '\t' && c < 0x10000) f->RenderChar(draw_, font.px, ImVec2(x, pos.y), color, static_cast<ImWchar>(c));
+        x += advance;
+    }
+    if (push) draw_->PopTextureID();
 }
 
 void ImGuiPainter::rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding) {

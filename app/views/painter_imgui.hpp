@@ -20,7 +20,9 @@ public:
     ImDrawList* draw_list() const { return draw_; }
 
     float text_width(const FontSpec& font, std::string_view text) override;
+    float advance_per_px(render::Face face) override { return fonts_->advance_per_px(face); }
     void text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text) override;
+    void mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text, float advance) override;
     void rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding) override;
     void fill(ImVec2 min, ImVec2 max, ImU32 color, float rounding) override;
     void gradient(ImVec2 min, ImVec2 max, ImU32 top, ImU32 bottom) override;

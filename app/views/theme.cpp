@@ -32,6 +32,7 @@ std::vector<render::FontRequest> Theme::font_requests() const {
         {Face::Mono, size.body},      {Face::Mono, size.code},      {Face::MonoBold, size.code},
         {Face::Mono, size.pane},      {Face::Sans, size.small},     {Face::SansBold, size.small},
         {Face::Mono, size.small},     {Face::Sans, size.notes},     {Face::MonoBold, size.h1},
+        {Face::Mono, size.code_floor},
     };
 }
 
@@ -59,7 +60,7 @@ Theme parse_theme(const std::string& text) {
     t.size = {number("sizes", "title"), number("sizes", "subtitle"), number("sizes", "h1"),
               number("sizes", "h2"),    number("sizes", "h3"),       number("sizes", "body"),
               number("sizes", "code"),  number("sizes", "pane"),     number("sizes", "small"),
-              number("sizes", "notes")};
+              number("sizes", "notes"), number("sizes", "code_floor")};
     t.layout = {number("layout", "margin_x"),     number("layout", "margin_top"),
                 number("layout", "margin_bottom"), number("layout", "heading_gap"),
                 number("layout", "block_gap"),    number("layout", "line_height"),

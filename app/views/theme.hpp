@@ -19,6 +19,9 @@ struct Theme {
 
     struct Sizes {
         float title, subtitle, h1, h2, h3, body, code, pane, small, notes;
+        // The smallest a demo slide's code may be drawn to fit (px at 1080p):
+        // a longer file scrolls instead; `livedeck check` warns below it.
+        float code_floor;
     } size{};
     struct Layout {
         float margin_x, margin_top, margin_bottom, heading_gap, block_gap, line_height,
