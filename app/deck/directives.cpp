@@ -104,12 +104,12 @@ std::optional<std::string> parse_demo(std::string_view value, DemoRef& demo) {
             return "malformed demo parameter '" + std::string(words[i]) + "' (expected key=value)";
         std::string key(words[i].substr(0, eq));
         if (demo.params.count(key)) return "duplicate demo parameter '" + key + "'";
-        const std::string_view value = words[i].substr(eq + 1);
+        const std::string_view setting = words[i].substr(eq + 1);
         if (is_view_key(key)) {
-            if (auto error = parse_view_key(key, value, demo.view)) return error;
+            if (auto error = parse_view_key(key, setting, demo.view)) return error;
             demo.params[key];  // marks it seen, for the duplicate check; dropped below
         } else {
-            demo.params[key] = std::string(value);
+            demo.params[key] = std::string(setting);
         }
     }
     std::erase_if(demo.params, [](const auto& kv) { return is_view_key(kv.first); });

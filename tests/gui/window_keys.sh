@@ -6,7 +6,7 @@ set -euo pipefail
 livedeck=$1
 deck=$2
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; [ -n "${KEEP_WORK:-}" ] && cp -r "$work" "$KEEP_WORK"; rm -rf "$work"' EXIT
 
 source "$(dirname "$0")/lib.sh"
 
@@ -73,8 +73,13 @@ grep -q 'finished in' <<<"$text" || fail "hand-driven demo did not step: $text"
 
 # Tab: the presenter's layout, with the notes.
 xdotool key --window "$wid" Tab
-grab "$work/presenter.png"
-tesseract "$work/presenter.png" - 2>/dev/null | grep -q "NOTES" || fail "Tab did not show the presenter layout"
+deadline=$((SECONDS + 20))
+while [ $SECONDS -lt $deadline ]; do  # the next frame shows it; grab until it does
+  grab "$work/presenter.png"
+  # Sparse text (--psm 11): the notes sit apart from the slide's blocks.
+  tesseract "$work/presenter.png" - --psm 11 2>/dev/null | grep -q "NOTES" && break
+done
+tesseract "$work/presenter.png" - --psm 11 2>/dev/null | grep -q "NOTES" || fail "Tab did not show the presenter layout"
 xdotool key --window "$wid" Tab
 
 # Resizing: the slide is laid out again for the new size.
