@@ -1,5 +1,7 @@
 #include "terminal.hpp"
 
+#include <thread>
+
 namespace livedeck::demos {
 
 int run_in_terminal(const Demo& demo, Params params, std::ostream& out,
@@ -35,6 +37,22 @@ int run_in_terminal(const Demo& demo, Params params, std::ostream& out,
                     else
                         open_line += c;
                 }
+                break;
+            case EventKind::TypedLine:
+                // Typed here, at its pace, on a row of its own above a line
+                // being typed (as an error). This is the printer, not the
+                // demo's loop: the run goes on meanwhile, and what it
+                // records waits its turn. Lines the views type side by side
+                // come one after another here.
+                if (!open_line.empty()) out << (color ? "\r\x1b[2K" : "\n");
+                for (char c : e.text) {
+                    if (interrupt) break;
+                    out << c << std::flush;
+                    if (e.interval > 0) std::this_thread::sleep_for(std::chrono::duration<double>(e.interval));
+                }
+                out << '\n';
+                if (color) out << open_line;
+                else open_line.clear();
                 break;
             case EventKind::Error:
             case EventKind::Verdict:

@@ -119,6 +119,16 @@ TEST(Cli, DemoPrintsWholeLinesWithoutAnimation) {
     EXPECT_EQ(out.text, "The cow says \"Moo!\".\nThe pig says \"Oink!\".\nThe chicken says \"Cluck!\".\n");
 }
 
+TEST(Cli, DemoTypesTheLinesOfAnEventLoopItself) {
+    // farm-await's lines are typed by whoever shows them (TypedLine): here
+    // the terminal, a line after another, each whole and on its own line.
+    const auto out = run_command(program() + " demo farm-await --delay 0.05 --animals cow,pig");
+    EXPECT_EQ(out.status, 0) << out.text;
+    EXPECT_TRUE(out.text == "The cow says \"Moo!\".\nThe pig says \"Oink!\".\n" ||
+                out.text == "The pig says \"Oink!\".\nThe cow says \"Moo!\".\n")
+        << out.text;
+}
+
 TEST(Cli, DemoTakesAnimals) {
     const auto out = run_command(program() + " demo sequential --no-animate --delay 0 --animals duck,frog");
     EXPECT_EQ(out.status, 0) << out.text;

@@ -375,3 +375,74 @@ TEST_F(Demos, StopLeavesNoThreadForAnyDemo) {
         EXPECT_EQ(test::thread_count(), before);
     }
 }
+
+// [SECTION] Typing on the event loop ------------------------------------------
+
+// Typing a line on the loop's thread would hold up the loop: a reply that
+// came meanwhile would be taken a line later. There each line is one
+// TypedLine that the views type; the threads still type their own.
+TEST_F(Demos, FarmAwaitTakesTheRepliesTogetherWhileItsLinesType) {
+    farm::Server slow("127.0.0.1", 0, 1s);
+    Params p = params(true);
+    p.farm_url = slow.url();
+    p.char_interval = 50ms;  // as on the slide
+    const Ran r = run("farm-await", p);
+    EXPECT_EQ(r.outcome, "finished");
+    const auto dones = r.times(EventKind::RequestDone);
+    ASSERT_EQ(dones.size(), 3u);
+    // Typed in the loop, the second reply would wait for the first line
+    // (about 1.3 s), the third for two.
+    EXPECT_LT(*std::max_element(dones.begin(), dones.end()) - *std::min_element(dones.begin(), dones.end()), 0.1);
+    EXPECT_TRUE(r.times(EventKind::Text).empty());
+    double typed_until = 0;
+    int typed = 0;
+    for (const Event& e : r.events)
+        if (e.kind == EventKind::TypedLine) {
+            ++typed;
+            EXPECT_DOUBLE_EQ(e.interval, 0.05);
+            EXPECT_GT(e.line, 0);
+            typed_until = std::max(typed_until, typed_end(e));
+        }
+    EXPECT_EQ(typed, 3);
+    EXPECT_EQ(line_set(r.lines), sentences);
+    // The run ends when its lines are typed, as when it typed them itself.
+    EXPECT_GE(r.end, typed_until);
+    EXPECT_LT(r.end, typed_until + 0.3);
+}
+
+TEST_F(Demos, FarmAwaitWithAThousandAnimalsAnimatedFailsNone) {
+    farm::Server slow("127.0.0.1", 0, 1s);
+    Params p = params(true);
+    p.farm_url = slow.url();
+    p.char_interval = 50ms;
+    p.request_timeout = 5000ms;
+    p.animals.clear();
+    for (int i = 0; i < 1000; ++i) p.animals.push_back(std::string(farm::animals()[static_cast<std::size_t>(i) % 12].name));
+    const auto t0 = std::chrono::steady_clock::now();
+    const Ran r = run("farm-await", p);
+    EXPECT_EQ(r.outcome, "finished");
+    EXPECT_TRUE(r.times(EventKind::RequestFailed).empty());
+    EXPECT_EQ(r.times(EventKind::RequestDone).size(), 1000u);
+    EXPECT_EQ(r.times(EventKind::TypedLine).size(), 1000u);
+    EXPECT_EQ(r.lines.size(), 1000u);
+    // One delay, then the last line's typing (about 30 characters).
+    EXPECT_LT(r.end, 1.0 + 2.0 + 1.0);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 20s);
+}
+
+TEST_F(Demos, ThreadsAndScriptsStillTypeTheirLinesThemselves) {
+    // The threads' lesson is their slow prints interleaving; a script's (the
+    // demo's body, even on the loop's thread) is its lines one after another.
+    for (const char* name : {"threads-unsynced", "sequential", "generator-countdown"}) {
+        SCOPED_TRACE(name);
+        const Ran r = run(name, params(true));
+        EXPECT_EQ(r.outcome, "finished");
+        EXPECT_TRUE(r.times(EventKind::TypedLine).empty());
+        std::size_t chars = 0;
+        for (const Event& e : r.events) chars += e.kind == EventKind::Text && e.text.size() == 1 && e.text != "\n";
+        std::size_t shown = 0;
+        for (const OutputLine& l : r.lines) shown += l.text.size();
+        EXPECT_EQ(chars, shown);  // one Text event per character
+        EXPECT_GT(chars, 0u);
+    }
+}

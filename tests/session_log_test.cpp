@@ -83,6 +83,55 @@ TEST(SessionLog, WhatIsRecordedReadsBack) {
     EXPECT_DOUBLE_EQ(marker->t, 4.5);
 }
 
+TEST(SessionLog, TypedLinesReadBackWithTheirPace) {
+    // farm-await prints on its event loop: TypedLine events, which the log
+    // writes by name, with their interval, and reads back as they were.
+    const auto dir = temp_dir("typed");
+    const auto deck = dir / "deck.md";
+    std::ofstream(deck) << "# One\n\n---\n\ndemo: farm-await animals=cow,pig delay=0.05\n";
+    show::Options o;
+    o.deck_path = deck;
+    o.farm_delay = 0.05;
+    o.manual_steps = false;
+    show::Presentation show(o, 0);
+    std::vector<demos::Event> ran;
+    {
+        session::Recorder recorder(dir / "rec", show, 0.5);
+        show.set_listener([&](const show::SessionEvent& e) { recorder.record(e); });
+        show.apply({show::CommandKind::Next}, 1.0);
+        show.apply({show::CommandKind::Run}, 1.5);
+        ASSERT_TRUE(test::wait_done(*show.current_demo()->run));
+        show.update();
+        ran = show.current_demo()->run->trace().events();
+        recorder.end(6.0);
+        show.set_listener({});
+    }
+    const session::Recording r = session::read(dir / "rec");
+    EXPECT_TRUE(r.problems.empty()) << r.problems.front().str();
+    std::vector<demos::Event> typed_ran, typed_read;
+    for (const demos::Event& e : ran)
+        if (e.kind == demos::EventKind::TypedLine) typed_ran.push_back(e);
+    for (const Entry& e : r.entries)
+        if (e.kind == Entry::Kind::Trace && e.trace.kind == demos::EventKind::TypedLine) typed_read.push_back(e.trace);
+    ASSERT_EQ(typed_ran.size(), 2u);
+    ASSERT_EQ(typed_read.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(typed_read[i].text, typed_ran[i].text);
+        EXPECT_EQ(typed_read[i].line, typed_ran[i].line);
+        EXPECT_NEAR(typed_read[i].t, typed_ran[i].t, 1e-6);
+        EXPECT_DOUBLE_EQ(typed_read[i].interval, 0.05);
+    }
+    // A hostile pace stops the log.
+    const session::Recording bad = session::parse(
+        "{\"livedeck\":\"0.1.0\",\"format\":1}\n"
+        "{\"t\":1,\"e\":\"trace\",\"slide\":1,\"rt\":0.5,\"kind\":\"typed-line\",\"actor\":\"main\","
+        "\"text\":\"x\",\"interval\":1e300}\n",
+        "session.jsonl");
+    EXPECT_TRUE(bad.entries.empty());
+    ASSERT_EQ(bad.problems.size(), 1u);
+    EXPECT_NE(bad.problems[0].str().find("bad typing interval"), std::string::npos);
+}
+
 TEST(SessionLog, ALogCutShortReadsUpToItsLastWholeLine) {
     const std::string log =
         "{\"livedeck\":\"0.1.0\",\"format\":1,\"deck\":\"x.md\",\"start\":1}\n"

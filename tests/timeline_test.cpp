@@ -299,3 +299,34 @@ TEST(Timeline, SpansAreDrawnWhereTheirTimesAre) {
     EXPECT_NE(pixel(x_of(3.0), cow), wait) << "nothing after the run ended";
     EXPECT_NE(pixel(x_of(0.05), cow), network) << "nothing before the first request";
 }
+
+// A line the views type (print on the event loop) is printing from its
+// event for as long as its characters take, the loop free meanwhile.
+TEST(Timeline, ATypedLinePrintsForAsLongAsItsTyping) {
+    demos::Trace trace([]() -> double {
+        ADD_FAILURE() << "something read the clock";
+        return 0;
+    });
+    const int main = trace.actor("main");
+    trace.record_at(1.0, EventKind::TypedLine, main, "0123456789", 7, 0.05);  // typed until 1.5
+    trace.record_at(1.1, EventKind::TypedLine, main, "abcd", 7, 0.05);        // side by side, until 1.3
+    const std::vector<demos::Event> events = trace.events();
+    const auto prints = [&](double t) {
+        std::vector<Span> out;
+        for (const views::Lane& lane : views::build_timeline(events, trace.actors(), t).lanes)
+            for (const Span& s : lane.spans)
+                if (s.kind == SpanKind::Print) out.push_back(s);
+        return out;
+    };
+    const std::vector<Span> mid = prints(1.2);
+    ASSERT_EQ(mid.size(), 2u);
+    EXPECT_DOUBLE_EQ(mid[0].start, 1.0);
+    EXPECT_DOUBLE_EQ(mid[0].end, 1.2);
+    EXPECT_TRUE(mid[0].open);
+    const std::vector<Span> after = prints(9);
+    ASSERT_EQ(after.size(), 2u);
+    EXPECT_DOUBLE_EQ(after[0].end, 1.5);
+    EXPECT_FALSE(after[0].open);
+    EXPECT_DOUBLE_EQ(after[1].start, 1.1);
+    EXPECT_NEAR(after[1].end, 1.3, 1e-9);
+}

@@ -4,7 +4,10 @@
 
 #include <thread>
 
+#include "test_support.hpp"
+
 using namespace livedeck::demos;
+namespace test = livedeck::test;
 
 namespace {
 
@@ -88,4 +91,42 @@ TEST(FoldLines, ErrorsTakeALineOfTheirOwnAboveTheLineBeingTyped) {
     EXPECT_TRUE(lines[0].error);
     EXPECT_EQ(lines[1].text, "Thx");  // the interrupted line goes on intact
     EXPECT_FALSE(lines[1].error);
+}
+
+Event typed(double t, int actor, std::string s, double interval = 0.05) {
+    return Event{t, EventKind::TypedLine, actor, std::move(s), 0, interval};
+}
+
+TEST(FoldLines, ATypedLineShowsTheCharactersTypedByThen) {
+    const std::vector<Event> events{typed(1.0, 0, "Hello")};
+    EXPECT_TRUE(fold_lines(events, 0.99).empty());
+    EXPECT_EQ(test::texts(fold_lines(events, 1.0)), std::vector<std::string>{""});
+    EXPECT_EQ(test::texts(fold_lines(events, 1.12)), std::vector<std::string>{"He"});
+    EXPECT_EQ(test::texts(fold_lines(events, 1.15)), std::vector<std::string>{"Hel"});  // exactly 3 intervals
+    EXPECT_EQ(test::texts(fold_lines(events, 1.25)), std::vector<std::string>{"Hello"});
+    EXPECT_EQ(test::texts(fold_lines(events, 9)), std::vector<std::string>{"Hello"});
+    // A fold continued frame to frame reads the same at every time.
+    Fold fold;
+    for (const double t : {0.5, 1.0, 1.07, 1.12, 1.2, 1.3, 2.0})
+        EXPECT_EQ(test::texts(fold.at(events, t)), test::texts(fold_lines(events, t))) << t;
+}
+
+TEST(FoldLines, TypedLinesTypeSideBySideOnRowsOfTheirOwn) {
+    // Three coroutines print at once; an error and a character-typed line
+    // come between. Each typed line keeps its row and types from its time.
+    const std::vector<Event> events{typed(1.0, 1, "aaaa"), typed(1.02, 2, "bbbb"), text(1.03, 0, "x"),
+                                    typed(1.04, 3, "cc"), Event{1.05, EventKind::Error, 0, "boom", 0},
+                                    text(1.06, 0, "y")};
+    EXPECT_EQ(test::texts(fold_lines(events, 1.1)), (std::vector<std::string>{"aa", "b", "c", "boom", "xy"}));
+    EXPECT_EQ(test::texts(fold_lines(events, 1.5)), (std::vector<std::string>{"aaaa", "bbbb", "cc", "boom", "xy"}));
+    Fold fold;
+    for (const double t : {1.0, 1.03, 1.1, 1.16, 1.5})
+        EXPECT_EQ(test::texts(fold.at(events, t)), test::texts(fold_lines(events, t))) << t;
+    // Without an interval the line is there at once.
+    EXPECT_EQ(test::texts(fold_lines({typed(1.0, 0, "now", 0)}, 1.0)), std::vector<std::string>{"now"});
+}
+
+TEST(FoldLines, ARunStoppedMidLineLeavesItCut) {
+    const std::vector<Event> events{typed(1.0, 0, "Hello"), Event{1.1, EventKind::Done, 0, "stopped", 0}};
+    EXPECT_EQ(test::texts(fold_lines(events, 5)), std::vector<std::string>{"He"});
 }

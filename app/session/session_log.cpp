@@ -57,6 +57,7 @@ json trace_line(double t, int slide, const std::string& actor, const demos::Even
     j["actor"] = actor;
     j["text"] = e.text;
     if (e.line > 0) j["line"] = e.line;
+    if (e.kind == demos::EventKind::TypedLine) j["interval"] = rounded(e.interval);
     return j;
 }
 
@@ -301,6 +302,9 @@ Recording parse(std::string_view text, const std::string& file) {
                 if (!std::isfinite(e.trace.t) || e.trace.t < 0 || e.trace.t > 1e7) throw std::runtime_error("bad run time");
                 e.trace.text = j.value("text", "");
                 e.trace.line = j.value("line", 0);
+                e.trace.interval = j.value("interval", 0.0);
+                if (!std::isfinite(e.trace.interval) || e.trace.interval < 0 || e.trace.interval > 10)
+                    throw std::runtime_error("bad typing interval");
                 break;
             }
             default: break;

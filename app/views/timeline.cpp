@@ -104,6 +104,12 @@ Timeline build_timeline(const std::vector<demos::Event>& events, const std::vect
             if (o.print < 0) o.print = open(lane, SpanKind::Print, e.t);
             if (!e.text.empty() && e.text.back() == '\n') close(lane, o.print, e.t);
             break;
+        case EventKind::TypedLine: {
+            // Printing while the views type it: not at once, not blocking.
+            const double end = demos::typed_end(e);
+            lane.spans.push_back({SpanKind::Print, e.t, std::min(end, t), end > t, false});
+            break;
+        }
         case EventKind::Error:
         case EventKind::Verdict:
             lane.spans.push_back({SpanKind::Error, e.t, e.t, false, false});
@@ -116,8 +122,12 @@ Timeline build_timeline(const std::vector<demos::Event>& events, const std::vect
     // run ended (a wait the run was stopped in stays open: it never ended).
     const double end = timeline.done ? timeline.done_at : t;
     for (Lane& lane : timeline.lanes)
-        for (Span& s : lane.spans)
-            if (s.open) s.end = std::max(s.start, end);
+        for (Span& s : lane.spans) {
+            if (s.open)
+                s.end = std::max(s.start, end);
+            else if (timeline.done && s.end > timeline.done_at)  // a typed line cut by a stop
+                s.end = std::max(s.start, timeline.done_at);
+        }
     // Actor order: main first, then as the demo made them.
     std::stable_sort(timeline.lanes.begin(), timeline.lanes.end(),
                      [](const Lane& a, const Lane& b) { return a.actor < b.actor; });

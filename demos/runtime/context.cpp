@@ -2,7 +2,10 @@
 
 #include <sys/resource.h>
 
+#include <boost/asio/io_context.hpp>
+
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
@@ -116,6 +119,20 @@ void Context::set_actor_id(int actor) {
     actor_id = actor;
 }
 
+void Context::type_line(std::string_view line, int source_line) {
+    const double interval = std::chrono::duration<double>(params_.char_interval).count();
+    const int me = actor();
+    trace_->record_typed(me, std::string(line), interval, source_line);
+    // Read after the event's time: the wait ends no sooner than its typing.
+    typed_until_ = std::max(typed_until_, trace_->now() + static_cast<double>(line.size()) * interval);
+}
+
+void Context::finish_typing() {
+    const double left = typed_until_ - trace_->now();
+    if (left > 0) sleep_for(std::chrono::milliseconds(static_cast<long>(std::ceil(left * 1000))));
+    check_stop();
+}
+
 void Context::check_stop() const {
     if (stop_.stop_requested()) throw Stopped();
 }
@@ -148,6 +165,11 @@ void print(Context& ctx, std::string_view line, std::source_location where) {
     if (!ctx.params().animate) {
         ctx.check_stop();
         ctx.trace().record(EventKind::Text, actor, std::string(line) + '\n', line_of(where));
+        return;
+    }
+    if (ctx.io().get_executor().running_in_this_thread() && !ctx.in_body()) {
+        ctx.check_stop();
+        ctx.type_line(line, line_of(where));
         return;
     }
     for (char c : line) {

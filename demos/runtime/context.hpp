@@ -125,8 +125,24 @@ public:
     // Sleeps, returning early with Stopped on a stop request.
     void sleep_for(std::chrono::milliseconds duration);
 
+    // Records a line that the views type out (a TypedLine) and returns at
+    // once: print() in a handler of the event loop, which typing must not
+    // hold up.
+    void type_line(std::string_view line, int source_line);
+    // True while the demo's body runs (the loop's first handler, run()
+    // sets it): the body holds the loop anyway, and its prints are typed
+    // one after another, as a script's are.
+    bool in_body() const { return in_body_; }
+    void set_in_body(bool in) { in_body_ = in; }
+    // Waits until the views have typed every such line, so that the run
+    // ends (Done) after its output, as when print() typed it itself. Throws
+    // Stopped on a stop request. The run calls it when its loop is out of work.
+    void finish_typing();
+
 private:
     Params params_;
+    bool in_body_ = false;
+    double typed_until_ = 0;  // when the last TypedLine is typed (the loop's thread only)
     std::shared_ptr<Trace> trace_;
     std::stop_source stop_;
     std::unique_ptr<detail::Watchdog> watchdog_;
@@ -154,6 +170,13 @@ std::string fetch(Context& ctx, std::string_view animal,
 // Prints one line to the demo's terminal, a character at a time
 // (Params::char_interval apart), then a newline. Each character is a Text
 // event. Without animation the whole line is one event.
+//
+// In a handler of the event loop (Context::io()) other than the demo's body
+// (a coroutine the loop resumed, a completion handler), typing must not hold
+// up the loop: the line is one TypedLine event, typed out by the views from
+// its time (typed_chars), and print returns at once. Threads, and the body,
+// still type it themselves, so threads' slow prints interleave and a
+// script's lines come one after another.
 void print(Context& ctx, std::string_view line,
            std::source_location where = std::source_location::current());
 

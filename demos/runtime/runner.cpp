@@ -37,6 +37,11 @@ void Run::work(DemoBody body, Params params) {
             // socket events. Cancelling the asynchronous work is clean-up.
             std::stop_callback on_stop(stop_.get_token(), [&] { io->stop(); });
             boost::asio::post(*io, [&] {
+                ctx.set_in_body(true);
+                struct Left {
+                    Context& ctx;
+                    ~Left() { ctx.set_in_body(false); }
+                } left{ctx};
                 try {
                     body(ctx);
                 } catch (const Stopped&) {
@@ -60,6 +65,12 @@ void Run::work(DemoBody body, Params params) {
                     trace_->record(EventKind::Error, ctx.actor(), e.what());
                     outcome = "failed";
                 }
+            }
+            // The lines the views still type (print on the loop's thread)
+            // belong to the run: it ends when they are typed.
+            try {
+                if (!stop_.stop_requested()) ctx.finish_typing();
+            } catch (const Stopped&) {
             }
         }  // from here on, a stop request no longer touches the loop
         if (ctx.failed()) outcome = "failed";

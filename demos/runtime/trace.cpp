@@ -1,12 +1,14 @@
 #include "runtime/trace.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace livedeck::demos {
 
 std::string_view to_string(EventKind kind) {
     switch (kind) {
     case EventKind::Text: return "text";
+    case EventKind::TypedLine: return "typed-line";
     case EventKind::RequestStart: return "request-start";
     case EventKind::RequestDone: return "request-done";
     case EventKind::RequestFailed: return "request-failed";
@@ -62,12 +64,21 @@ void Trace::record(EventKind kind, int actor, std::string text, int line) {
     changed_.notify_all();
 }
 
-void Trace::record_at(double t, EventKind kind, int actor, std::string text, int line) {
+void Trace::record_typed(int actor, std::string text, double interval, int line) {
+    {
+        std::lock_guard lock(mutex_);
+        if (done_) return;
+        events_.push_back(Event{now(), EventKind::TypedLine, actor, std::move(text), line, interval});
+    }
+    changed_.notify_all();
+}
+
+void Trace::record_at(double t, EventKind kind, int actor, std::string text, int line, double interval) {
     {
         std::lock_guard lock(mutex_);
         if (done_) return;
         if (!events_.empty()) t = std::max(t, events_.back().t);
-        events_.push_back(Event{t, kind, actor, std::move(text), line});
+        events_.push_back(Event{t, kind, actor, std::move(text), line, interval});
         if (kind == EventKind::Done) done_ = true;
     }
     changed_.notify_all();
@@ -101,6 +112,26 @@ std::size_t Trace::wait(std::size_t seen, std::chrono::milliseconds timeout) con
     return events_.size();
 }
 
+double typed_end(const Event& e) {
+    return e.t + static_cast<double>(e.text.size()) * std::max(e.interval, 0.0);
+}
+
+std::size_t typed_chars(const Event& e, double t) {
+    if (t < e.t) return 0;
+    if (e.interval <= 0) return e.text.size();
+    // A hair of slack: t = e.t + n * interval shows n characters even
+    // when the sum rounds down.
+    const double n = std::floor((t - e.t) / e.interval + 1e-9);
+    return n >= static_cast<double>(e.text.size()) ? e.text.size() : static_cast<std::size_t>(n);
+}
+
+void Fold::insert_row(OutputLine line) {
+    const std::size_t row = open_ ? lines_.size() - 1 : lines_.size();
+    lines_.insert(lines_.begin() + static_cast<std::ptrdiff_t>(row), std::move(line));
+    for (Typed& typed : typed_)
+        if (typed.row >= row) ++typed.row;
+}
+
 const std::vector<OutputLine>& Fold::at(const std::vector<Event>& events, double until) {
     if (until < until_ || events.size() < next_) reset();
     until_ = until;
@@ -118,11 +149,25 @@ const std::vector<OutputLine>& Fold::at(const std::vector<Event>& events, double
                 else
                     lines_.back().text += c;
             }
+        } else if (e.kind == EventKind::TypedLine) {
+            // A row of its own, above the line being typed, like an error;
+            // its characters are filled in below.
+            insert_row(OutputLine{});
+            typed_.push_back(Typed{open_ ? lines_.size() - 2 : lines_.size() - 1, next_});
         } else if (e.kind == EventKind::Error || e.kind == EventKind::Verdict) {
             // Above the line being typed, which then goes on intact.
-            lines_.insert(open_ ? lines_.end() - 1 : lines_.end(), OutputLine{e.text, true});
+            insert_row(OutputLine{e.text, true});
+        } else if (e.kind == EventKind::Done) {
+            done_at_ = e.t;  // a run stopped mid-line leaves it cut
         }
     }
+    // The typed rows as they stand at `until`; the finished ones are final.
+    std::erase_if(typed_, [&](const Typed& typed) {
+        const Event& e = events[typed.event];
+        const std::size_t n = typed_chars(e, std::min(until, done_at_));
+        lines_[typed.row].text.assign(e.text, 0, n);
+        return n == e.text.size() || until >= done_at_;
+    });
     return lines_;
 }
 

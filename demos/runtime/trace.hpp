@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@ using Clock = std::chrono::steady_clock;
 
 enum class EventKind {
     Text,           // characters written to the demo's terminal (text)
+    TypedLine,      // a whole line that the views type out, a character
+                    // every Event::interval seconds (text: the line, no '\n')
     RequestStart,   // an HTTP GET began (text: the URL)
     RequestDone,    // it answered 200 (text: the body)
     RequestFailed,  // it failed (text: the error)
@@ -38,7 +41,15 @@ struct Event {
     int actor = 0;  // index into Trace::actors()
     std::string text;
     int line = 0;  // demo source line that caused it (0: none)
+    double interval = 0;  // TypedLine: seconds per character (0: at once)
 };
+
+// A TypedLine is typed from its event's time, a character every
+// Event::interval seconds, on a row of its own: lines typed at once go side
+// by side, as the loop's coroutines that printed them did.
+double typed_end(const Event& e);
+// How many characters of a TypedLine show at time t.
+std::size_t typed_chars(const Event& e, double t);
 
 class Trace {
 public:
@@ -59,10 +70,13 @@ public:
     std::vector<std::string> actors() const;
 
     void record(EventKind kind, int actor, std::string text, int line = 0);
+    // Records a TypedLine typed at `interval` seconds per character.
+    void record_typed(int actor, std::string text, double interval, int line = 0);
     // Appends an event that happened at `t` (a recorded trace being
     // replayed); reads no clock. Times never go back: an earlier t is taken
     // as the last event's.
-    void record_at(double t, EventKind kind, int actor, std::string text, int line = 0);
+    void record_at(double t, EventKind kind, int actor, std::string text, int line = 0,
+                   double interval = 0);
 
     // A copy of every event so far.
     std::vector<Event> events() const;
@@ -97,7 +111,9 @@ struct OutputLine {
 // shows a stream of characters: Text events are appended in order ('\n'
 // ends a line), so unsynchronized writers interleave exactly as they did.
 // Error and Verdict events take a line of their own, above a line that is
-// still being typed, so that line stays intact. A trailing partial line is
+// still being typed, so that line stays intact, and so does a TypedLine,
+// whose row shows the characters typed by `until` (typed_chars), or by
+// the run's end if it was stopped sooner. A trailing partial line is
 // included.
 std::vector<OutputLine> fold_lines(const std::vector<Event>& events, double until);
 
@@ -110,7 +126,16 @@ public:
     void reset() { *this = Fold{}; }
 
 private:
+    struct Typed {
+        std::size_t row;  // index into lines_
+        std::size_t event;
+    };
+    // Puts a row above the open line (or last), moving the typed rows below.
+    void insert_row(OutputLine line);
+
     std::vector<OutputLine> lines_;
+    std::vector<Typed> typed_;  // TypedLine rows not fully typed at until_
+    double done_at_ = std::numeric_limits<double>::infinity();  // the Done event's time
     bool open_ = false;     // the last line is still being written
     std::size_t next_ = 0;  // the first event not folded yet
     double until_ = -1;
