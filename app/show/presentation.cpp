@@ -216,8 +216,22 @@ std::string Presentation::farm_url() {
     return farm_->url();
 }
 
+namespace {
+
+// The fenced code of `blocks`, nested ones included, for the prefetch.
+void collect_code(const std::vector<deck::Block>& blocks, std::vector<deck::Prefetch::Code>& out) {
+    for (const deck::Block& b : blocks) {
+        if (b.kind == deck::BlockKind::Code) out.push_back({b.text, b.lang});
+        for (const deck::ListItem& item : b.items) collect_code(item.blocks, out);
+        collect_code(b.children, out);
+    }
+}
+
+}  // namespace
+
 void Presentation::make_slots() {
     slots_.clear();
+    std::vector<deck::Prefetch::Code> code;
     for (int i = 0; i < slide_count(); ++i) {
         const deck::Slide& s = deck_.slides[static_cast<std::size_t>(i)];
         const demos::Demo* found = s.demo ? demos::find_demo(s.demo->name) : nullptr;
@@ -225,8 +239,13 @@ void Presentation::make_slots() {
         DemoSlot& fresh = slots_[i];
         fresh.demo = found;
         demos::apply_params(fresh.params, s.demo->params, deck_.path.parent_path());  // validated when the deck loaded
-        fresh.tokens = deck::highlight(found->source(), "cpp");
+        code.push_back({std::string(found->source()), "cpp"});
     }
+    for (const deck::Slide& s : deck_.slides) collect_code(s.blocks, code);
+    // Each piece is highlighted once per deck load, off the start-up's path;
+    // the views find it in deck::highlighted()'s cache.
+    prefetch_.reset();
+    prefetch_ = std::make_unique<deck::Prefetch>(std::move(code));
 }
 
 DemoSlot* Presentation::slot(int index) {
@@ -236,7 +255,13 @@ DemoSlot* Presentation::slot(int index) {
 
 const DemoSlot* Presentation::demo(int index) const {
     auto it = slots_.find(index);
-    return it == slots_.end() ? nullptr : &it->second;
+    if (it == slots_.end()) return nullptr;
+    const DemoSlot& s = it->second;
+    if (!s.code) {
+        s.code = deck::highlighted(s.demo->source(), "cpp");
+        s.tokens = s.code->lines;
+    }
+    return &s;
 }
 
 void Presentation::run(double t) {

@@ -93,7 +93,11 @@ struct SessionEvent {
 struct DemoSlot {
     const demos::Demo* demo = nullptr;
     demos::Params params;
-    std::vector<deck::TokenLine> tokens;
+    // The source's tokens, filled by Presentation::demo() on first use (from
+    // the deck's prefetch when it got there first), so start-up does not wait
+    // for the syntax definitions; `code` holds the text they view.
+    mutable std::vector<deck::TokenLine> tokens;
+    mutable std::shared_ptr<const deck::HighlightedCode> code;
     std::unique_ptr<demos::Run> run;   // the live run, if it runs here (not in a replay)
     bool ran = false;                  // a run started, live or replayed
     double started = 0;                // session seconds when the run started
@@ -214,7 +218,7 @@ private:
     void step(double t);
     void reload(double t);
     void emit(double t, EventType type, int slide = -1, std::string text = {});
-    void make_slots();          // one for every demo slide of the deck, its source highlighted
+    void make_slots();          // one for every demo slide of the deck; code prefetched
     DemoSlot* slot(int index);  // nullptr for a slide without a demo
 
     Options options_;
@@ -224,6 +228,7 @@ private:
     Timer timer_;
     double slide_shown_at_ = 0;
     std::map<int, DemoSlot> slots_;
+    std::unique_ptr<deck::Prefetch> prefetch_;  // the deck's code, highlighted in the background
     std::vector<std::unique_ptr<demos::Run>> stopping_;  // asked to stop, not yet ended
     std::vector<deck::Diagnostic> rejected_;
     std::unique_ptr<farm::Server> farm_;
