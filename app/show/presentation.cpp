@@ -231,7 +231,6 @@ void collect_code(const std::vector<deck::Block>& blocks, std::vector<deck::Pref
 
 void Presentation::make_slots() {
     slots_.clear();
-    std::vector<deck::Prefetch::Code> code;
     for (int i = 0; i < slide_count(); ++i) {
         const deck::Slide& s = deck_.slides[static_cast<std::size_t>(i)];
         const demos::Demo* found = s.demo ? demos::find_demo(s.demo->name) : nullptr;
@@ -239,12 +238,16 @@ void Presentation::make_slots() {
         DemoSlot& fresh = slots_[i];
         fresh.demo = found;
         demos::apply_params(fresh.params, s.demo->params, deck_.path.parent_path());  // validated when the deck loaded
-        code.push_back({std::string(found->source()), "cpp"});
     }
+    if (prefetching_) prefetch_code();  // the new deck's code
+}
+
+void Presentation::prefetch_code() {
+    prefetching_ = true;
+    std::vector<deck::Prefetch::Code> code;
+    for (const auto& [index, s] : slots_) code.push_back({std::string(s.demo->source()), "cpp"});
     for (const deck::Slide& s : deck_.slides) collect_code(s.blocks, code);
-    // Each piece is highlighted once per deck load, off the start-up's path;
-    // the views find it in deck::highlighted()'s cache.
-    prefetch_.reset();
+    prefetch_.reset();  // stops the last deck's first
     prefetch_ = std::make_unique<deck::Prefetch>(std::move(code));
 }
 

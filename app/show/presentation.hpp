@@ -202,6 +202,12 @@ public:
     // Base URL of the farm the demos use (starts the embedded one if needed).
     std::string farm_url();
 
+    // Highlights the deck's code (demo sources, fenced code blocks) on a
+    // background thread, and again whenever the deck (re)loads, so a slide
+    // with code does not wait for its syntax definitions. The window loop
+    // asks once start-up is done; shot and export highlight what they draw.
+    void prefetch_code();
+
     // Replaying a recorded session: the same state, set from its events
     // instead of commands, with no demo run live.
     void replay_deck(deck::Deck deck, double t);
@@ -218,7 +224,7 @@ private:
     void step(double t);
     void reload(double t);
     void emit(double t, EventType type, int slide = -1, std::string text = {});
-    void make_slots();          // one for every demo slide of the deck; code prefetched
+    void make_slots();          // one for every demo slide of the deck
     DemoSlot* slot(int index);  // nullptr for a slide without a demo
 
     Options options_;
@@ -228,6 +234,7 @@ private:
     Timer timer_;
     double slide_shown_at_ = 0;
     std::map<int, DemoSlot> slots_;
+    bool prefetching_ = false;                  // prefetch_code() was asked for
     std::unique_ptr<deck::Prefetch> prefetch_;  // the deck's code, highlighted in the background
     std::vector<std::unique_ptr<demos::Run>> stopping_;  // asked to stop, not yet ended
     std::vector<deck::Diagnostic> rejected_;
