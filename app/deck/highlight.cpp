@@ -83,10 +83,12 @@ std::string lower(std::string_view s) {
 }
 
 // Fence words that name no definition nor extension, or name the wrong one.
+// C++ is "ISO C++": KDE's "C++" adds Qt's names to it and takes four times
+// as long to load.
 const char* alias(const std::string& l) {
     static const std::map<std::string, const char*, std::less<>> aliases = {
-        {"c++", "C++"},        {"cpp", "C++"},           {"cxx", "C++"},        {"cc", "C++"},
-        {"h", "C++"},          {"hpp", "C++"},           {"hh", "C++"},         {"py", "Python"},
+        {"c++", "ISO C++"},    {"cpp", "ISO C++"},       {"cxx", "ISO C++"},    {"cc", "ISO C++"},
+        {"h", "ISO C++"},      {"hpp", "ISO C++"},       {"hh", "ISO C++"},     {"py", "Python"},
         {"python3", "Python"}, {"py3", "Python"},        {"js", "JavaScript"},  {"mjs", "JavaScript"},
         {"node", "JavaScript"}, {"jsx", "JavaScript React (JSX)"},             {"ts", "TypeScript"},
         {"tsx", "TypeScript React (TSX)"},               {"sh", "Bash"},        {"shell", "Bash"},
@@ -210,8 +212,10 @@ bool is_punct(char c) {
 TokenKind kind_of(const ksh::Format& format, std::string_view text) {
     using S = ksh::Theme::TextStyle;
     switch (format.textStyle()) {
-        case S::Keyword: case S::ControlFlow: case S::Variable: case S::Constant:
+        case S::Keyword: case S::ControlFlow: case S::Constant:
             return TokenKind::Keyword;
+        case S::Variable:  // the shell's $x
+            return TokenKind::Type;
         case S::Function:
             return TokenKind::Function;
         case S::Operator:
@@ -238,13 +242,20 @@ TokenKind kind_of(const ksh::Format& format, std::string_view text) {
 // Formats whose default style would not give the look of the lexer this
 // replaced, by the format's name: C and C++'s "Type Modifiers" (static,
 // const, volatile) are Attribute, drawn like a keyword before; Python's
-// exceptions are Preprocessor, drawn like built-ins before. Diff's lines:
+// exceptions are Preprocessor, drawn like built-ins before; of the
+// Variable style, Python's None/True/self stay keywords and the shell's
+// variables stand out, while C++'s data members stay plain. Diff's lines:
 // the default styles have no inserted and deleted (KDE draws them with
 // String and Variable colours).
 std::optional<TokenKind> named_kind(const ksh::Format& format) {
     const QString name = format.name();
     if (name == QLatin1String("Type Modifiers")) return TokenKind::Keyword;
     if (name == QLatin1String("Exceptions")) return TokenKind::Type;  // Python's, Preprocessor
+    if (name == QLatin1String("Special Variable")) return TokenKind::Keyword;  // Python's None, True, self
+    // C++'s names by convention (start_, m_x, g_x, s_x) are Variable.
+    if (name.startsWith(QLatin1String("Data Members (")) || name.startsWith(QLatin1String("Globals (")) ||
+        name.startsWith(QLatin1String("Statics (")))
+        return TokenKind::Plain;
     if (name == QLatin1String("Added line") || name == QLatin1String("Changed line (new)")) return TokenKind::Inserted;
     if (name == QLatin1String("Removed line") || name == QLatin1String("Changed line (old)")) return TokenKind::Deleted;
     return std::nullopt;
