@@ -288,6 +288,14 @@ TEST(Highlight, AliasesGiveTheLanguage) {
     }
 }
 
+TEST(Highlight, OtherToolsInfoStrings) {
+    const char* source = "fn main() { let s = \"hi\"; } // note";
+    const auto rust = flatten(highlight(source, "rust"));
+    for (const char* info : {"rust,ignore", "rust {1-3|5}", "rust{2}", "{.rust}", "{.rust .numberLines}",
+                             "language-rust", "  Rust  "})
+        EXPECT_EQ(flatten(highlight(source, info)), rust) << info;
+}
+
 TEST(Highlight, UnknownLanguagesArePlain) {
     const std::string long_word(1000, 'x');
     for (const char* lang : {"text", "", "plain", "nosuchlanguage", "a/b*", "../../etc", " ", "\xff\xfe"}) {

@@ -7,9 +7,12 @@
 //     JS/TS, Java, shell, JSON, YAML, TOML, SQL, HTML, CSS, Markdown, diff
 //     and hundreds more), kept up by KDE (Kate, KWrite, Qt Creator use it),
 //     modern syntax (co_await, concepts, f-strings). Called line by line
-//     with a state, which fits our TokenLine model. Costs QtCore/QtGui
-//     (shared libraries) and ~25 ms + ~4 MB for its repository, then
-//     10-50 ms per language on first use: loaded lazily, on the first call.
+//     with a state, which fits our TokenLine model. Costs QtCore, QtGui and
+//     QtNetwork (shared libraries: ~4 MB RSS, a few ms at process start),
+//     then on first use ~20-50 ms and ~6 MB for its repository and the C++
+//     definition, 1-15 ms per further language (Markdown, which embeds
+//     dozens, ~55 ms), ~0.08 ms per demo source once loaded. Nothing is
+//     loaded before the first call (bench/highlight_bench measures it).
 //   - GNU source-highlight: lighter (Boost.Regex only), but no YAML, TOML,
 //     Markdown or TypeScript, C++ without coroutines; last release 2019.
 //   - tree-sitter: Debian 12 packages the runtime only, no grammars; they
@@ -17,7 +20,7 @@
 //   - GtkSourceView: needs a GtkTextBuffer (GTK 3 or 4) and a main loop.
 //
 // Index
-//   [SECTION] Limits and the library's lock
+//   [SECTION] The library's lock and repository
 //   [SECTION] Languages: names, aliases and extensions to definitions
 //   [SECTION] UTF-8 lines to UTF-16 for Qt, and back
 //   [SECTION] Styles to token kinds
@@ -54,7 +57,7 @@ namespace {
 namespace ksh = KSyntaxHighlighting;
 
 //-----------------------------------------------------------------------------
-// [SECTION] Limits and the library's lock
+// [SECTION] The library's lock and repository
 //-----------------------------------------------------------------------------
 
 // The repository, its definitions and highlighters are not thread-safe:
@@ -105,12 +108,23 @@ const char* alias(const std::string& l) {
 }
 
 // The definition for a fence word; invalid when none fits. Holds the lock.
+// The language word of other tools' info strings, lower-case: `rust,ignore`
+// (rustdoc), `ts {1-3}` and `ts{1-3}` (line highlights), `{.python}`
+// (Pandoc), `language-js` (an HTML class).
+std::string fence_word(std::string_view lang) {
+    std::string l = lower(lang);
+    l.erase(0, std::min(l.size(), l.find_first_not_of(" \t")));
+    if (l.starts_with('{')) l.erase(0, 1);
+    if (l.starts_with('.')) l.erase(0, 1);
+    if (l.starts_with("language-")) l.erase(0, 9);
+    return l.substr(0, l.find_first_of(",{} \t\r"));
+}
+
 ksh::Definition definition_for(std::string_view lang) {
     // Never destroyed, like the repository they point into.
     static auto& found = *new std::map<std::string, ksh::Definition, std::less<>>;  // by lower-case word
     static auto& by_name = *new std::map<std::string, ksh::Definition, std::less<>>;
-    std::string l = lower(lang);
-    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.pop_back();
+    const std::string l = fence_word(lang);
     if (l.empty() || l == "text" || l == "plain" || l == "txt" || l == "none") return {};
     if (auto it = found.find(l); it != found.end()) return it->second;
     ksh::Repository& repo = repository();

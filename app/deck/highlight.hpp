@@ -44,9 +44,9 @@ using TokenLine = std::vector<Token>;
 // does not add an empty line); each line's tokens concatenate to the line.
 // State that crosses lines (block comments, raw strings, heredocs) is kept.
 // Lines past max_line_bytes and source past max_source_bytes stay Plain.
-// Thread-safe. The first call for a language loads its definition (10-50 ms;
-// Markdown, which embeds many languages, ~250 ms): call it once per code
-// block, or use highlighted().
+// Thread-safe. The first call of all builds the library's repository, and
+// the first for a language loads its definition (1-50 ms; Markdown, which
+// embeds dozens, more): call it once per code block, or use highlighted().
 std::vector<TokenLine> highlight(std::string_view source, std::string_view lang);
 
 inline constexpr std::size_t max_line_bytes = 4096;
