@@ -184,6 +184,20 @@ TEST(Presentation, ABrokenReloadKeepsTheLastGoodDeckAndSaysWhy) {
     EXPECT_EQ(p.current(), 1);
 }
 
+TEST(Presentation, ADemoSourceIsHighlightedOnceThroughTheCache) {
+    show::Presentation p(options_for(write_deck("tokens.md", three_slides)));
+    p.prefetch_code();
+    p.apply({CommandKind::Next}, 1);
+    const show::DemoSlot* slot = p.current_demo();
+    ASSERT_NE(slot, nullptr);
+    ASSERT_FALSE(slot->tokens.empty());
+    // The tokens are the shared cache's: a code pane drawn every frame
+    // highlights nothing, and the prefetch's work is not done twice.
+    EXPECT_TRUE(deck::cached(slot->demo->source(), "cpp"));
+    EXPECT_EQ(slot->code, deck::highlighted(slot->demo->source(), "cpp"));
+    EXPECT_EQ(p.current_demo()->tokens.front().front().text.data(), slot->code->lines.front().front().text.data());
+}
+
 TEST(Presentation, ADeckThatCannotBeReadStillGivesAModel) {
     show::Presentation p(options_for("/nonexistent/deck.md"));
     EXPECT_EQ(p.slide_count(), 0);

@@ -234,6 +234,19 @@ std::string Presentation::farm_url() {
     return farm_->url();
 }
 
+namespace {
+
+// The fenced code of `blocks`, nested ones included, for the prefetch.
+void collect_code(const std::vector<deck::Block>& blocks, std::vector<deck::Prefetch::Code>& out) {
+    for (const deck::Block& b : blocks) {
+        if (b.kind == deck::BlockKind::Code) out.push_back({b.text, b.lang});
+        for (const deck::ListItem& item : b.items) collect_code(item.blocks, out);
+        collect_code(b.children, out);
+    }
+}
+
+}  // namespace
+
 void Presentation::make_slots() {
     slots_.clear();
     for (int i = 0; i < slide_count(); ++i) {
@@ -244,8 +257,17 @@ void Presentation::make_slots() {
         fresh.demo = found;
         fresh.view = s.demo->view;
         demos::apply_params(fresh.params, s.demo->params, deck_.path.parent_path());  // validated when the deck loaded
-        fresh.tokens = deck::highlight(found->source(), "cpp");
     }
+    if (prefetching_) prefetch_code();  // the new deck's code
+}
+
+void Presentation::prefetch_code() {
+    prefetching_ = true;
+    std::vector<deck::Prefetch::Code> code;
+    for (const auto& [index, s] : slots_) code.push_back({std::string(s.demo->source()), "cpp"});
+    for (const deck::Slide& s : deck_.slides) collect_code(s.blocks, code);
+    prefetch_.reset();  // stops the last deck's first
+    prefetch_ = std::make_unique<deck::Prefetch>(std::move(code));
 }
 
 DemoSlot* Presentation::slot(int index) {
@@ -255,7 +277,13 @@ DemoSlot* Presentation::slot(int index) {
 
 const DemoSlot* Presentation::demo(int index) const {
     auto it = slots_.find(index);
-    return it == slots_.end() ? nullptr : &it->second;
+    if (it == slots_.end()) return nullptr;
+    const DemoSlot& s = it->second;
+    if (!s.code) {
+        s.code = deck::highlighted(s.demo->source(), "cpp");
+        s.tokens = s.code->lines;
+    }
+    return &s;
 }
 
 void Presentation::run(double t) {

@@ -94,7 +94,11 @@ struct DemoSlot {
     const demos::Demo* demo = nullptr;
     demos::Params params;
     deck::DemoView view;  // how the slide lays out its panes
-    std::vector<deck::TokenLine> tokens;
+    // The source's tokens, filled by Presentation::demo() on first use (from
+    // the deck's prefetch when it got there first), so start-up does not wait
+    // for the syntax definitions; `code` holds the text they view.
+    mutable std::vector<deck::TokenLine> tokens;
+    mutable std::shared_ptr<const deck::HighlightedCode> code;
     std::unique_ptr<demos::Run> run;   // the live run, if it runs here (not in a replay)
     bool ran = false;                  // a run started, live or replayed
     double started = 0;                // session seconds when the run started
@@ -199,6 +203,12 @@ public:
     // Base URL of the farm the demos use (starts the embedded one if needed).
     std::string farm_url();
 
+    // Highlights the deck's code (demo sources, fenced code blocks) on a
+    // background thread, and again whenever the deck (re)loads, so a slide
+    // with code does not wait for its syntax definitions. The window loop
+    // asks once start-up is done; shot and export highlight what they draw.
+    void prefetch_code();
+
     // Replaying a recorded session: the same state, set from its events
     // instead of commands, with no demo run live.
     void replay_deck(deck::Deck deck, double t);
@@ -216,7 +226,7 @@ private:
     void step(double t);
     void reload(double t);
     void emit(double t, EventType type, int slide = -1, std::string text = {});
-    void make_slots();          // one for every demo slide of the deck, its source highlighted
+    void make_slots();          // one for every demo slide of the deck
     DemoSlot* slot(int index);  // nullptr for a slide without a demo
 
     Options options_;
@@ -226,6 +236,8 @@ private:
     Timer timer_;
     double slide_shown_at_ = 0;
     std::map<int, DemoSlot> slots_;
+    bool prefetching_ = false;                  // prefetch_code() was asked for
+    std::unique_ptr<deck::Prefetch> prefetch_;  // the deck's code, highlighted in the background
     std::vector<std::unique_ptr<demos::Run>> stopping_;  // asked to stop, not yet ended
     std::vector<deck::Diagnostic> rejected_;
     std::unique_ptr<farm::Server> farm_;

@@ -119,7 +119,9 @@ float draw_code_block(const Canvas& canvas, const std::string& code, const std::
     const float size = t.size.code;
     const float line_h = size * 1.4f;
     const float pad = t.layout.code_padding;
-    const std::vector<deck::TokenLine> lines = deck::highlight(code, lang);
+    // Highlighted once (when the deck loaded, or on first sight), not per frame.
+    const std::shared_ptr<const deck::HighlightedCode> highlighted = deck::highlighted(code, lang);
+    const std::vector<deck::TokenLine>& lines = highlighted->lines;
     const float height = static_cast<float>(std::max<std::size_t>(lines.size(), 1)) * line_h + 2 * pad;
     if (!draw) return height;
     canvas.fill(pos, ImVec2(pos.x + width, pos.y + height), t.color.code_bg, t.layout.radius);

@@ -75,9 +75,10 @@ Theme parse_theme(const std::string& text) {
                color(c, "error_bg"),     color(c, "ok"),              color(c, "button"),
                color(c, "button_hover"), color(c, "button_text"),     color(c, "cursor"),
                color(c, "letterbox")};
-    const char* kinds[] = {"plain",   "keyword",      "type",     "string",     "number",
-                           "comment", "preprocessor", "function", "punctuation"};
-    for (int i = 0; i < 9; ++i) t.syntax[i] = color("syntax", kinds[i]);
+    const char* kinds[deck::token_kind_count] = {"plain",    "keyword",     "type",     "string",
+                                                 "number",   "comment",     "preprocessor",
+                                                 "function", "punctuation", "inserted", "deleted"};
+    for (int i = 0; i < deck::token_kind_count; ++i) t.syntax[i] = color("syntax", kinds[i]);
     return t;
 }
 

@@ -32,7 +32,7 @@ struct Theme {
             inline_code_bg, link, code_bg, pane_border, pane_title, line_number, active_line,
             error, error_bg, ok, button, button_hover, button_text, cursor, letterbox;
     } color{};
-    ImU32 syntax[9]{};  // indexed by deck::TokenKind
+    ImU32 syntax[deck::token_kind_count]{};  // indexed by deck::TokenKind
 
     ImU32 token_color(deck::TokenKind kind) const { return syntax[static_cast<int>(kind)]; }
     // Every (face, size) the views draw with, for the font atlas.

@@ -355,7 +355,10 @@ int present(const AppOptions& options) {
             if (std::string title = title_of(show, s.role); title != s.title) s.window->set_title(s.title = title);
         }
         settle = std::max(0, settle - 1);
-        if (++passes == 3) malloc_trim(0);  // start-up's scratch (shader compiles, font builds) back to the system
+        if (++passes == 3) {
+            malloc_trim(0);       // start-up's scratch (shader compiles, font builds) back to the system
+            show.prefetch_code();  // then the deck's code is highlighted before its slides come up
+        }
 
         // How long nothing changes by itself: a frame while a demo runs or
         // ImGui settles, the console's clocks, or until input.
