@@ -10,8 +10,8 @@ packages=(
   libimgui-dev libglfw3-dev python3-glad libegl-dev libgl-dev libegl-mesa0 libglx-mesa0 libgl1-mesa-dri
   # demos: HTTP client, event loop and HTTP server
   libcurl4-openssl-dev libboost-dev
-  # deck: Markdown, images, fonts (highlighting is our own: app/deck/highlight.cpp)
-  libmd4c-dev libstb-dev libpng-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core fonts-dejavu-extra
+  # deck: Markdown, front matter (YAML), images, fonts (highlighting is our own: app/deck/highlight.cpp)
+  libmd4c-dev libyaml-cpp-dev libstb-dev libpng-dev libfreetype-dev libfontconfig-dev fonts-dejavu-core fonts-dejavu-extra
   fonts-jetbrains-mono
   # command line, JSON
   libcli11-dev nlohmann-json3-dev
