@@ -394,6 +394,19 @@ float draw_blocks(const Canvas& canvas, render::ImageCache& images, std::span<co
                 const int cut = std::max(0, static_cast<int>((flow.bottom - top - t.layout.code_padding) / line_h));
                 flow.cut_line = block.line + (block.fenced ? 1 : 0) + cut;
             }
+            if (widest > width + 0.5f && !flow.wide) {
+                // The first code line too wide.
+                int index = 0;
+                for (std::size_t from = 0; from <= block.text.size(); ++index) {
+                    std::size_t end = block.text.find('\n', from);
+                    if (end == std::string::npos) end = block.text.size();
+                    const std::string_view line(block.text.data() + from, end - from);
+                    if (canvas.text_width(Face::Mono, t.size.code, line) + 2 * t.layout.code_padding > width + 0.5f) break;
+                    from = end + 1;
+                }
+                flow.wide = true;
+                flow.wide_line = block.line + (block.fenced ? 1 : 0) + index;
+            }
             note_extent(flow, block.line, y, widest, width);
             break;
         }
