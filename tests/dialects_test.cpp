@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -352,4 +355,44 @@ TEST(DialectDecks, Pandoc) {
     EXPECT_EQ(d.slides[3].blocks.at(1).kind, BlockKind::Columns);
     EXPECT_EQ(strings(d.warnings),
               std::vector<std::string>{"pandoc.md:53: Pandoc div '.callout' is not supported: its content is shown as is"});
+}
+
+// ---- Robustness
+
+TEST(DialectRobustness, RandomDialectSoupNeverCrashesAndKeepsLines) {
+    std::mt19937 rng(2024);
+    const std::vector<std::string> tokens = {
+        "---\n", "\n", "# T\n", "text\n", "- item\n", ":::: columns\n", "::: column\n", "::: notes\n", ":::\n",
+        "::: {.column width=\"40%\"}\n", "<!-- pause -->\n", "<!-- column_layout: [1, 2] -->\n", "<!-- column: 1 -->\n",
+        "<!-- reset_layout -->\n", "<!-- end_slide -->\n", "<!-- speaker_note: |\n  x\n-->\n", "<!--\n", "-->\n",
+        "Note: n\n", "<aside class=\"notes\">", "</aside>\n", "| a | b |\n", "|---|---|\n", "$x$ ", "$$\n", "<b>",
+        "</div>\n", "<div>\n", "title: x\n", "layout: y\n", "```\n", "~~s~~ ", "- [x] t\n", ". . .\n",
+        "<!-- incremental_lists: true -->\n", "demo: sequential\n", "===\n", "<br>", "&amp;", "\xEF\xBF\xBD"};
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        const size_t n = rng() % 40;
+        for (size_t i = 0; i < n; ++i) text += tokens[rng() % tokens.size()];
+        const auto d = parse(text);
+        const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n')) + 1;
+        for (const auto& s : d.slides) {
+            EXPECT_GT(s.line, 0);
+            EXPECT_GE(s.steps, 0);
+        }
+        for (const auto& w : d.warnings) EXPECT_LE(w.line, lines) << text;
+        for (const auto& e : d.diagnostics) EXPECT_LE(e.line, lines) << text;
+    }
+}
+
+TEST(DialectRobustness, BigDecksStayFast) {
+    std::string text;
+    for (int i = 0; i < 10000; ++i)
+        text += "# Slide " + std::to_string(i) + "\n\n- a\n\n<!-- pause -->\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n"
+                "<!-- speaker_note: n -->\n\n---\n\n";
+    text += std::string(200000, '<') + "\n" + std::string(100000, ':') + "\n";
+    for (int i = 0; i < 20000; ++i) text += "<aside class=\"notes\">x</aside>\n";
+    const auto start = std::chrono::steady_clock::now();
+    const auto d = parse(text);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_EQ(d.slides.size(), 10001u);
+    EXPECT_LT(seconds, 10.0);
 }

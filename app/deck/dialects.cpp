@@ -205,28 +205,34 @@ size_t notes_prefix(std::string_view line) {
 void take_asides(std::string& md, const std::vector<bool>& fenced, int first_line, std::vector<NotePiece>& notes) {
     const std::string low = lower(md);
     std::string out;
-    size_t pos = 0;    // copied up to here
-    size_t line = 0;   // the line of `pos`
-    size_t from = 0;   // search from here
+    size_t pos = 0;        // copied up to here
+    size_t scan = 0;       // lines counted up to here...
+    size_t scan_line = 0;  // ...which is on this line
+    size_t from = 0;       // search from here
+    auto line_at = [&](size_t offset) {
+        scan_line += static_cast<size_t>(std::count(md.begin() + static_cast<std::ptrdiff_t>(scan),
+                                                    md.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+        scan = offset;
+        return scan_line;
+    };
     for (;;) {
         const size_t at = low.find("<aside", from);
         if (at == std::string::npos) break;
         from = at + 6;
-        const size_t ln = line + static_cast<size_t>(std::count(md.begin() + static_cast<std::ptrdiff_t>(pos),
-                                                                md.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        const size_t ln = line_at(at);
         const size_t tag_end = low.find('>', at);
-        if ((ln < fenced.size() && fenced[ln]) || tag_end == std::string::npos) continue;
-        if (std::string_view(low).substr(at, tag_end - at).find("notes") == std::string_view::npos) continue;
+        if (tag_end == std::string::npos) break;  // no tag ends after here
+        if ((ln < fenced.size() && fenced[ln]) ||
+            std::string_view(low).substr(at, tag_end - at).find("notes") == std::string_view::npos)
+            continue;
         const size_t close = low.find("</aside>", tag_end);
         const size_t inner_end = close == std::string::npos ? md.size() : close;
         const size_t end = close == std::string::npos ? md.size() : close + 8;
         notes.push_back({first_line + static_cast<int>(ln),
                          strip_tags(std::string_view(md).substr(tag_end + 1, inner_end - tag_end - 1))});
         out.append(md, pos, at - pos);
-        const auto breaks = std::count(md.begin() + static_cast<std::ptrdiff_t>(at),
-                                       md.begin() + static_cast<std::ptrdiff_t>(end), '\n');
-        out.append(static_cast<size_t>(breaks), '\n');
-        line = ln + static_cast<size_t>(breaks);
+        const size_t breaks = line_at(end) - ln;
+        out.append(breaks, '\n');
         pos = from = end;
     }
     if (pos == 0) return;

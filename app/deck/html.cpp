@@ -95,12 +95,16 @@ std::vector<Block> html_blocks(std::string_view html, int first_line, std::vecto
         else
             para.spans.push_back({text, s});
     };
+    std::string low(html);  // for finding end tags
+    for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    bool no_more_closes = false;  // no '>' after here: every '<' left is text
     size_t i = 0;
     while (i < html.size()) {
         const char c = html[i];
         if (c == '\n') ++line;
-        if (c == '<') {
+        if (c == '<' && !no_more_closes) {
             const size_t close = html.find('>', i);
+            no_more_closes = close == std::string_view::npos;
             const std::optional<HtmlTag> tag =
                 close == std::string_view::npos ? std::nullopt : parse_tag(html.substr(i, close - i + 1));
             if (tag) {
@@ -139,11 +143,8 @@ std::vector<Block> html_blocks(std::string_view html, int first_line, std::vecto
                     if (!tag->closing) dropped.push_back({at, tag->name, false});
                     if (tag->closing || tag->self_closing) break;
                     // Its content is code or markup, not text: skip to its end.
-                    std::string end = "</" + tag->name;
-                    std::string low(html.substr(i));
-                    for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-                    const size_t stop = low.find(end);
-                    const size_t to = stop == std::string::npos ? html.size() : i + stop;
+                    const size_t stop = low.find("</" + tag->name, i);
+                    const size_t to = stop == std::string::npos ? html.size() : stop;
                     line += static_cast<int>(std::count(html.begin() + static_cast<std::ptrdiff_t>(i),
                                                         html.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
                     i = to;
@@ -168,7 +169,9 @@ std::vector<Block> html_blocks(std::string_view html, int first_line, std::vecto
         std::string word;
         if (space && !para.spans.empty() && para.spans.back().text != "\n") para.spans.back().text += ' ';
         space = false;
-        while (i < html.size() && html[i] != '<' && !is_space_or_newline(html[i])) {
+        // (A '<' that starts no tag is text: take it, or this would not move.)
+        for (bool first = true; i < html.size() && (first || html[i] != '<') && !is_space_or_newline(html[i]);
+             first = false) {
             if (html[i] == '&') {
                 const size_t semi = html.find(';', i);
                 if (semi != std::string_view::npos && semi - i <= 10) {
