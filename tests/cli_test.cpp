@@ -35,7 +35,8 @@ TEST(Cli, CheckAcceptsTheTalk) {
     // Warning-free, so strict too.
     const auto out = run_command(program() + " check --strict " + livedeck::test::talk());
     EXPECT_EQ(out.status, 0) << out.text;
-    EXPECT_EQ(out.text, livedeck::test::talk() + ": 32 slides, ok\n");
+    EXPECT_EQ(out.text.find("warning"), std::string::npos) << out.text;
+    EXPECT_TRUE(out.text.ends_with(" slides, ok\n")) << out.text;
 }
 
 TEST(Cli, CheckReportsEveryProblemWithFileAndLine) {
