@@ -17,6 +17,7 @@
 #include "terminal.hpp"
 #include "export/export.hpp"
 #include "views/app.hpp"
+#include "views/slide_view.hpp"
 
 namespace {
 
@@ -183,7 +184,11 @@ int main(int argc, char** argv) {
     std::string layout = "audience";
     shot_cmd->add_option("--layout", layout, "Layout to render: audience, presenter or overview")
         ->check(CLI::IsMember({"audience", "presenter", "overview"}));
-    shot_cmd->add_option("--size", size, "Image size WxH (default 1920x1080)");
+    shot_cmd->add_option("--size", size, "Image size WxH, each side 64 to 8192 (default 1920x1080)");
+    int shot_step = 0;
+    auto* step_option = shot_cmd->add_option("--step", shot_step,
+                                             "Show the slide at reveal step N (0: its first view; default: all of it)")
+                            ->check(CLI::Range(0, 1000000));
     shot_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
     add_farm_options(shot_cmd);
 
@@ -210,8 +215,11 @@ int main(int argc, char** argv) {
     add_farm_options(export_cmd);
 
     // check
-    auto* check_cmd = cli.add_subcommand("check", "Validate a deck: file:line errors, exit 1 on error");
+    auto* check_cmd = cli.add_subcommand(
+        "check", "Validate a deck: file:line errors and warnings (what is dropped, unsupported or cut); exit 1 on error");
     check_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+    bool strict = false;
+    check_cmd->add_flag("--strict", strict, "Warnings are errors too (exit 1)");
     add_farm_options(check_cmd);
 
     CLI11_PARSE(cli, argc, argv);
@@ -282,13 +290,24 @@ int main(int argc, char** argv) {
             shot.app = app_options(false);
             shot.app.layout = *views::parse_layout(layout);
             if (*at) shot.at = at_seconds;
+            if (step_option->count() > 0) shot.step = shot_step;
             if (!parse_size(size, shot.width, shot.height)) {
-                std::cerr << "livedeck shot: --size must be WxH, e.g. 1920x1080\n";
+                std::cerr << "livedeck shot: --size must be WxH with each side from 64 to 8192, e.g. 1920x1080\n";
                 return 2;
             }
             return views::shot(shot);
         }
-        if (*check_cmd) return show::check(app_options(false).show.deck_path, views::legibility_warnings);
+        if (*check_cmd) {
+            show::CheckOptions check;
+            check.strict = strict;
+            // Slides that overflow, and demo code below the legibility floor.
+            check.more_warnings = [](const deck::Deck& d) {
+                std::vector<deck::Diagnostic> all = views::layout_warnings(d);
+                for (deck::Diagnostic& w : views::legibility_warnings(d)) all.push_back(std::move(w));
+                return all;
+            };
+            return show::check(app_options(false).show.deck_path, check);
+        }
         if (*export_cmd) {
             export_options.output = export_out;
             export_options.show = app_options(false).show;

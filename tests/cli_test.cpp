@@ -32,9 +32,11 @@ TEST(Cli, HelpForEverySubcommand) {
 }
 
 TEST(Cli, CheckAcceptsTheTalk) {
-    const auto out = run_command(program() + " check " + livedeck::test::talk());
+    // Warning-free, so strict too.
+    const auto out = run_command(program() + " check --strict " + livedeck::test::talk());
     EXPECT_EQ(out.status, 0) << out.text;
-    EXPECT_NE(out.text.find("ok"), std::string::npos);
+    EXPECT_EQ(out.text.find("warning"), std::string::npos) << out.text;
+    EXPECT_TRUE(out.text.ends_with(" slides, ok\n")) << out.text;
 }
 
 TEST(Cli, CheckReportsEveryProblemWithFileAndLine) {
@@ -275,4 +277,75 @@ TEST(Cli, CheckWarnsOfARunThisMachineCannotServeAtOnce) {
         << out.text;
     EXPECT_NE(out.text.find("2 rounds of the delay"), std::string::npos) << out.text;
     EXPECT_NE(out.text.find("1 slides, ok (1 warning)"), std::string::npos) << out.text;
+}
+
+// ---- Decks from other tools, and what does not fit
+
+TEST(Cli, CheckSaysExactlyWhatADialectDeckLoses) {
+    const std::string dir = livedeck::test::source_dir() + "/tests/data/decks/dialects/";
+    struct Case {
+        const char* deck;
+        std::vector<std::string> warnings;  // after "warning: DIR"
+        const char* summary;
+    };
+    const std::vector<Case> cases = {
+        {"presenterm.md",
+         {"presenterm.md:5: front matter key 'theme' is not used by livedeck: ignored",
+          "presenterm.md:60: presenterm command 'jump_to_middle' is not supported: ignored"},
+         "5 slides, ok, 2 warnings"},
+        {"slidev.md",
+         {"slidev.md:2: front matter key 'theme' is not used by livedeck: ignored",
+          "slidev.md:4: front matter key 'class' is not used by livedeck: ignored",
+          "slidev.md:16: slide front matter key 'layout' is not used by livedeck: ignored",
+          "slidev.md:28: math is shown as its LaTeX source: livedeck does not typeset it",
+          "slidev.md:30: raw HTML <div> is not drawn: its text is kept",
+          "slidev.md:33: slide front matter key 'layout' is not used by livedeck: ignored"},
+         "4 slides, ok, 6 warnings"},
+        {"marp.md",
+         {"marp.md:3: front matter key 'theme' is not used by livedeck: ignored",
+          "marp.md:4: front matter key 'paginate' is not used by livedeck: ignored",
+          "marp.md:7: Marp directives are not supported: ignored (_class)",
+          "marp.md:22: Marp directives are not supported: ignored (backgroundColor)"},
+         "2 slides, ok, 4 warnings"},
+        {"revealjs.md", {"revealjs.md:21: reveal.js slide attributes are not supported: ignored"}, "3 slides, ok, 1 warning"},
+        {"pandoc.md", {"pandoc.md:53: Pandoc div '.callout' is not supported: its content is shown as is"},
+         "4 slides, ok, 1 warning"},
+    };
+    for (const Case& c : cases) {
+        const auto out = run_command(program() + " check " + dir + c.deck);
+        EXPECT_EQ(out.status, 0) << out.text;
+        std::string expected;
+        for (const std::string& w : c.warnings) expected += "warning: " + dir + w + "\n";
+        expected += dir + c.deck + ": " + c.summary + "\n";
+        EXPECT_EQ(out.text, expected);
+        // --strict: the same warnings, and they fail the check.
+        const auto strict = run_command(program() + " check --strict " + dir + c.deck);
+        EXPECT_EQ(strict.status, 1) << strict.text;
+        EXPECT_NE(strict.text.find(std::to_string(c.warnings.size()) + (c.warnings.size() == 1 ? " warning in " : " warnings in ") +
+                                   dir + c.deck + ": errors with --strict"),
+                  std::string::npos)
+            << strict.text;
+    }
+}
+
+TEST(Cli, CheckWarnsWhereASlideIsCutEvenAtTheSmallestText) {
+    std::string code = "# Code\n\nintro\n\n---\n\n# Sixty lines\n\n```cpp\n";
+    for (int i = 0; i < 60; ++i) code += "int line_" + std::to_string(i) + " = " + std::to_string(i) + ";\n";
+    code += "```\n\n---\n\n# Forty bullets\n\n";
+    for (int i = 0; i < 40; ++i) code += "- bullet " + std::to_string(i) + "\n";
+    code += "\n---\n\n# Wide\n\n```\n" + std::string(400, 'x') + "\n```\n";
+    code += "\n---\n\n# Fourteen bullets shrink to fit\n\n";
+    for (int i = 0; i < 14; ++i) code += "- bullet " + std::to_string(i) + "\n";
+    const std::string deck = write_deck("overflow.md", code);
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 0) << out.text;
+    // The 60 lines start at line 10: at 22 px, 25 of them fit under the title
+    // (793 px: 26 of padding, 31 a line). 18 of the 40 bullets (line 76 on) fit.
+    const std::string cut = " does not fit even at the smallest text (body 24 px, code 22 px): cut from here to the slide's end\n";
+    EXPECT_EQ(out.text, "warning: " + deck + ":35: slide 2" + cut +
+                            "warning: " + deck + ":94: slide 3" + cut +
+                            "warning: " + deck + ":122: slide 4: a line here is too wide even at the smallest text: cut at "
+                            "the right edge\n" +
+                            deck + ": 5 slides, ok, 3 warnings\n");
+    EXPECT_EQ(run_command(program() + " check --strict " + deck).status, 1);
 }

@@ -253,3 +253,62 @@ TEST(Presentation, ASlotKnowsItsLayoutAndItsActorsNames) {
     EXPECT_EQ(slot->actors[2], "pig");
     EXPECT_EQ(slot->actors[0], "");
 }
+
+// ---- Reveal steps
+
+namespace {
+
+const char* const stepped =
+    "# One\n\nfirst\n\n---\n\n# Two\n\na\n\n<!-- pause -->\n\nb\n\n<!-- incremental_lists: true -->\n\n- c\n- d\n\n"
+    "---\n\n# Three\n";
+
+}  // namespace
+
+TEST(Presentation, NextStepsThroughASlidesRevealsBeforeMovingOn) {
+    show::Presentation p(options_for(write_deck("steps.md", stepped)), 0);
+    std::vector<std::string> events;
+    p.set_listener([&](const show::SessionEvent& e) {
+        if (e.type == EventType::SlideShown) events.push_back("slide " + std::to_string(e.slide));
+        if (e.type == EventType::StepShown) events.push_back("step " + std::to_string(e.slide) + "." + std::to_string(e.step));
+    });
+    ASSERT_EQ(p.slide(1)->steps, 3);
+    // Key presses: Next six times (to the last slide), then Previous five times.
+    std::vector<std::pair<int, int>> seen;
+    for (int i = 0; i < 6; ++i) {
+        p.apply({CommandKind::Next}, i + 1);
+        seen.push_back({p.current(), p.reveal()});
+    }
+    EXPECT_EQ(seen, (std::vector<std::pair<int, int>>{{1, 0}, {1, 1}, {1, 2}, {1, 3}, {2, 0}, {2, 0}}));
+    seen.clear();
+    for (int i = 0; i < 5; ++i) {
+        p.apply({CommandKind::Previous}, i + 10);
+        seen.push_back({p.current(), p.reveal()});
+    }
+    // Back onto a slide: where it was left, every step shown.
+    EXPECT_EQ(seen, (std::vector<std::pair<int, int>>{{1, 3}, {1, 2}, {1, 1}, {1, 0}, {0, 0}}));
+    EXPECT_EQ(events, (std::vector<std::string>{"slide 1", "step 1.1", "step 1.2", "step 1.3", "slide 2", "slide 1",
+                                                "step 1.3", "step 1.2", "step 1.1", "step 1.0", "slide 0"}));
+    // Jumps land on a slide's first view; RevealAll shows all of it.
+    p.apply({CommandKind::Jump, 1}, 20);
+    EXPECT_EQ(p.reveal(), 0);
+    p.apply({CommandKind::RevealAll}, 21);
+    EXPECT_EQ(p.reveal(), 3);
+    p.apply({CommandKind::Last}, 22);
+    EXPECT_EQ(p.reveal(), 0);
+}
+
+TEST(Presentation, AReplayedStepShowsTheSameAndAReloadKeepsWhatStillExists) {
+    show::Presentation p(options_for(write_deck("replay_steps.md", stepped)), 0);
+    p.replay_slide(1, 1);
+    p.replay_step(1, 2, 2);
+    EXPECT_EQ(p.current(), 1);
+    EXPECT_EQ(p.reveal(), 2);
+    p.replay_step(1, 99, 3);  // a log says more than the deck has: all of it
+    EXPECT_EQ(p.reveal(), 3);
+    p.replay_step(0, 1, 4);  // not the slide shown: ignored
+    EXPECT_EQ(p.reveal(), 3);
+    // The deck loses a pause: the step shown is clamped.
+    write_deck("replay_steps.md", "# One\n\n---\n\n# Two\n\na\n\n<!-- pause -->\n\nb\n");
+    p.apply({CommandKind::Reload}, 5);
+    EXPECT_EQ(p.reveal(), 1);
+}

@@ -132,6 +132,41 @@ TEST(SessionLog, TypedLinesReadBackWithTheirPace) {
     EXPECT_NE(bad.problems[0].str().find("bad typing interval"), std::string::npos);
 }
 
+TEST(SessionLog, RevealStepsAreRecordedAndReadBack) {
+    const auto dir = temp_dir("reveal");
+    const auto deck = dir / "deck.md";
+    std::ofstream(deck) << "# One\n\n---\n\n# Two\n\na\n\n<!-- pause -->\n\nb\n\n. . .\n\nc\n";
+    show::Options o;
+    o.deck_path = deck;
+    o.manual_steps = false;
+    show::Presentation show(o, 0);
+    {
+        session::Recorder recorder(dir / "rec", show, 0);
+        show.set_listener([&](const show::SessionEvent& e) { recorder.record(e); });
+        for (double t : {1.0, 2.0, 3.0}) show.apply({show::CommandKind::Next}, t);
+        show.apply({show::CommandKind::Previous}, 4.0);
+        recorder.end(5.0);
+        show.set_listener({});
+    }
+    const session::Recording r = session::read(dir / "rec");
+    ASSERT_TRUE(r.problems.empty()) << r.problems.front().str();
+    std::vector<std::string> seen;
+    for (const Entry& e : r.entries) {
+        if (e.kind == Entry::Kind::Slide) seen.push_back("slide " + std::to_string(e.slide));
+        if (e.kind == Entry::Kind::Reveal)
+            seen.push_back("reveal " + std::to_string(e.slide) + "." + std::to_string(e.step) + " at " +
+                           std::to_string(static_cast<int>(e.t)));
+    }
+    EXPECT_EQ(seen, (std::vector<std::string>{"slide 0", "slide 1", "reveal 1.1 at 2", "reveal 1.2 at 3", "reveal 1.1 at 4"}));
+    // A recording started mid-slide says the step shown.
+    session::Recorder late(dir / "late", show, 6.0);
+    late.end(7.0);
+    const session::Recording l = session::read(dir / "late");
+    ASSERT_GE(l.entries.size(), 3u);
+    EXPECT_EQ(l.entries[2].kind, Entry::Kind::Reveal);
+    EXPECT_EQ(l.entries[2].step, 1);
+}
+
 TEST(SessionLog, ALogCutShortReadsUpToItsLastWholeLine) {
     const std::string log =
         "{\"livedeck\":\"0.1.0\",\"format\":1,\"deck\":\"x.md\",\"start\":1}\n"

@@ -6,6 +6,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdlib>
+#include <optional>
+#include <sstream>
+#include <tuple>
+#include <vector>
 
 #include "process.hpp"
 
@@ -146,4 +151,104 @@ TEST(Shot, EightKDoesNotBreakTheFontAtlas) {
     ASSERT_TRUE(stbi_info(png.c_str(), &w, &h, &channels));
     EXPECT_EQ(w, 7680);
     EXPECT_EQ(h, 4320);
+}
+
+// ---- Decks from other tools, read back off the picture
+
+namespace {
+
+std::string dialect(const std::string& name) {
+    return livedeck::test::source_dir() + "/tests/data/decks/dialects/" + name;
+}
+
+// The left and top of the first word tesseract reads as `word`.
+std::optional<std::pair<int, int>> word_box(const std::string& png, const std::string& word) {
+    std::istringstream tsv(run_command("tesseract " + png + " - --psm 3 tsv 2>/dev/null").text);
+    std::string line;
+    while (std::getline(tsv, line)) {
+        std::vector<std::string> fields;
+        std::istringstream row(line);
+        for (std::string f; std::getline(row, f, '\t');) fields.push_back(f);
+        if (fields.size() == 12 && fields[11] == word) return std::pair{std::atoi(fields[6].c_str()), std::atoi(fields[7].c_str())};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+TEST(Shot, ATableIsDrawnAsATable) {
+    const std::string png = ::testing::TempDir() + "table.png";
+    const auto out = run_command(shot("-o " + png + " --slide 5 " + dialect("presenterm.md")));
+    ASSERT_EQ(out.status, 0) << out.text;
+    const std::string text = ocr(png);
+    // Header and cells in rows, not a line of pipes.
+    for (const char* row : {"Animal Sound", "Cow Moo", "Pig Oink", "fed the cow", "fed the pig"})
+        EXPECT_NE(text.find(row), std::string::npos) << row << " in:\n" << text;
+    EXPECT_EQ(text.find('|'), std::string::npos) << text;
+}
+
+TEST(Shot, ColumnsSitSideBySide) {
+    for (const auto& [deck, slide, left, right] : {std::tuple{"presenterm.md", "4", "Left", "main()"},
+                                                   std::tuple{"pandoc.md", "4", "Left", "Right"}}) {
+        const std::string png = ::testing::TempDir() + "columns.png";
+        const auto out = run_command(shot("-o " + png + " --slide " + slide + " " + dialect(deck)));
+        ASSERT_EQ(out.status, 0) << out.text;
+        // Where tesseract finds the words: the columns' first rows side by side.
+        const auto l = word_box(png, left), r = word_box(png, right);
+        ASSERT_TRUE(l && r) << deck;
+        EXPECT_LT(std::abs(l->second - r->second), 30) << deck << ": not on one row";
+        EXPECT_GT(r->first - l->first, 400) << deck << ": not side by side";
+    }
+}
+
+TEST(Shot, NotesOfEveryDialectStayOffTheAudienceSlide) {
+    struct Case {
+        const char* deck;
+        const char* slide;
+        const char* shown;
+        const char* note;
+    };
+    for (const Case& c : {Case{"revealjs.md", "1", "A paragraph with a link", "only display in the notes"},
+                          Case{"revealjs.md", "2", "Item two", "private notes"},
+                          Case{"pandoc.md", "2", "Drink coffee", "This is my note"},
+                          Case{"presenterm.md", "2", "More text between the notes", "Second note"}}) {
+        const std::string png = ::testing::TempDir() + "notes.png";
+        ASSERT_EQ(run_command(shot("-o " + png + " --slide " + c.slide + " " + dialect(c.deck))).status, 0);
+        const std::string audience = ocr(png);
+        EXPECT_NE(audience.find(c.shown), std::string::npos) << c.deck << ":\n" << audience;
+        EXPECT_EQ(audience.find(c.note), std::string::npos) << c.deck << ":\n" << audience;
+        // The presenter's console has them.
+        ASSERT_EQ(run_command(shot("-o " + png + " --layout presenter --slide " + c.slide + " " + dialect(c.deck))).status, 0);
+        const std::string console = ocr(png);
+        EXPECT_NE(console.find(c.note), std::string::npos) << c.deck << ":\n" << console;
+    }
+}
+
+TEST(Shot, AStepShowsOnlyWhatIsRevealedByThen) {
+    const std::string png = ::testing::TempDir() + "step.png";
+    ASSERT_EQ(run_command(shot("-o " + png + " --slide 3 --step 1 " + dialect("presenterm.md"))).status, 0);
+    std::string text = ocr(png);
+    EXPECT_NE(text.find("Second part."), std::string::npos) << text;
+    EXPECT_EQ(text.find("cow"), std::string::npos) << text;
+    ASSERT_EQ(run_command(shot("-o " + png + " --slide 3 --step 3 " + dialect("presenterm.md"))).status, 0);
+    text = ocr(png);
+    EXPECT_NE(text.find("pig"), std::string::npos) << text;
+    EXPECT_EQ(text.find("hen"), std::string::npos) << text;
+    const auto beyond = run_command(shot("-o " + png + " --slide 3 --step 5 " + dialect("presenterm.md")));
+    EXPECT_EQ(beyond.status, 2);
+    EXPECT_NE(beyond.text.find("slide 3 has 4 reveal steps after its first view, not 5"), std::string::npos) << beyond.text;
+}
+
+TEST(Shot, ContentThatDoesNotFitShrinksAndIsCutAtTheBoxNotTheFooter) {
+    std::string text = "# Title\n\nfirst\n\n---\n\n# Forty bullets\n\n";
+    for (int i = 0; i < 40; ++i) text += "- bullet number " + std::to_string(i) + "\n";
+    const std::string deck = ::testing::TempDir() + "forty.md";
+    std::ofstream(deck) << text;
+    const std::string png = ::testing::TempDir() + "forty.png";
+    ASSERT_EQ(run_command(shot("-o " + png + " --slide 2 " + deck)).status, 0);
+    const std::string read = run_command("tesseract " + png + " - --psm 6 2>/dev/null").text;  // one block of lines
+    EXPECT_NE(read.find("number 17"), std::string::npos) << read;  // shrunk: 18 fit at the floor
+    EXPECT_EQ(read.find("number 18"), std::string::npos) << read;  // cut
+    EXPECT_TRUE(read.find("2 / 2") != std::string::npos || read.find("2/2") != std::string::npos)
+        << read;  // the footer stays clear
 }

@@ -3,11 +3,13 @@
 //
 // Index
 //   [SECTION] One slide
+//   [SECTION] The title slide
 //   [SECTION] Public API
 //
 // The stages live in their own files, declared in parse_internal.hpp:
-// slides.cpp, directives.cpp, notes.cpp, image_check.cpp, markdown.cpp, with
-// text helpers in text.cpp.
+// slides.cpp, front_matter.cpp, directives.cpp, notes.cpp, dialects.cpp,
+// markdown.cpp, html.cpp, reveal.cpp, image_check.cpp, with text helpers
+// in text.cpp.
 //
 // Choices the header leaves open:
 //   - chunks between separators that hold only whitespace are not slides;
@@ -19,8 +21,11 @@
 //     inside other text become Image blocks right after their paragraph
 //     (or heading);
 //   - HTML comments outside code are removed before md4c sees the text; the
-//     trailing ones (each starting its line) are the notes. Other raw HTML is
-//     dropped;
+//     trailing ones (each starting its line) are the notes, unless they are
+//     another tool's commands;
+//   - the deck's front matter (title, author...) shows on the first slide
+//     when it has no heading of its own; when it has one, a title slide is
+//     put before it (unless the front matter only repeats that heading);
 //   - a malformed demo directive leaves Slide::demo unset; one the validator
 //     rejects stays set (the view can still name it) and is reported.
 
@@ -56,16 +61,77 @@ namespace {
 // [SECTION] One slide
 //-----------------------------------------------------------------------------
 
+// Sets the demo from a `demo:` value at `line`, validated.
+void set_demo(Slide& slide, std::string_view value, int line, const std::string& file,
+              const DemoValidator& validate_demo) {
+    if (slide.demo) {
+        slide.errors.push_back({file, line, "duplicate demo directive (first one at line " +
+                                                 std::to_string(slide.demo->line) + ")"});
+        return;
+    }
+    DemoRef demo;
+    demo.line = line;
+    if (auto err = parse_demo(value, demo)) {
+        slide.errors.push_back({file, line, *err});
+        return;
+    }
+    slide.demo = std::move(demo);
+    if (!validate_demo) return;
+    std::optional<std::string> msg;
+    try {
+        msg = validate_demo(*slide.demo);
+    } catch (const std::exception& e) {
+        msg = std::string("demo check failed: ") + e.what();
+    } catch (...) {
+        msg = "demo check failed";
+    }
+    if (msg) slide.errors.push_back({file, line, *msg});
+}
+
+// The first heading, depth first.
+const Block* first_heading(const std::vector<Block>& blocks) {
+    for (const Block& b : blocks) {
+        if (b.kind == BlockKind::Heading) return &b;
+        for (const ListItem& item : b.items)
+            if (const Block* h = first_heading(item.blocks)) return h;
+        if (const Block* h = first_heading(b.children)) return h;
+        for (const Column& c : b.columns)
+            if (const Block* h = first_heading(c.blocks)) return h;
+    }
+    return nullptr;
+}
+
+// The blocks of lines that go to `place`, the others blanked.
+std::vector<Block> blocks_at(const SlideText& text, int group, int column, const fs::path& base_dir, Slide& slide,
+                             const std::string& file, bool& ok) {
+    std::string md;
+    for (size_t i = 0; i < text.lines.size(); ++i) {
+        if (text.places[i].group == group && text.places[i].column == column) md += text.lines[i];
+        md += '\n';
+    }
+    bool fine = true;
+    std::vector<Block> blocks = build_blocks(md, text.first_line, base_dir, slide, file, fine);
+    ok = ok && fine;
+    return blocks;
+}
+
 Slide parse_slide(const Chunk& chunk, int number, const std::string& file, const fs::path& base_dir,
-                  const DemoValidator& validate_demo) {
+                  const DemoValidator& validate_demo, const DeckOptions& options) {
     Slide slide;
     slide.number = number;
-    slide.line = chunk.first_line;
+    slide.line = chunk.front_matter.first_line ? chunk.front_matter.first_line : chunk.first_line;
     std::vector<std::string> lines(chunk.lines.begin(), chunk.lines.end());
     auto file_line = [&](size_t idx) { return chunk.first_line + static_cast<int>(idx); };
 
     if (chunk.unclosed_fence_line)
         slide.errors.push_back({file, chunk.unclosed_fence_line, "code fence is never closed"});
+
+    // The slide's own front matter (Slidev).
+    std::vector<SlideKey> keys;
+    if (chunk.front_matter.first_line)
+        keys = read_slide_front_matter(chunk.front_matter, file, slide.errors, slide.warnings);
+    for (const SlideKey& k : keys)
+        if (k.key == "demo") set_demo(slide, k.value, k.line, file, validate_demo);
 
     // Directives: the first lines of the slide, blanked once read.
     size_t i = 0;
@@ -73,87 +139,132 @@ Slide parse_slide(const Chunk& chunk, int number, const std::string& file, const
     for (; i < lines.size(); ++i) {
         std::string_view key, value;
         if (!parse_directive_line(lines[i], key, value)) break;
+        if (key == "note" || key == "notes") break;  // reveal.js notes, not a directive
         int line = file_line(i);
-        if (key != "demo") {
-            slide.errors.push_back({file, line, "unknown directive '" + std::string(key) + "'"});
-        } else if (slide.demo) {
-            slide.errors.push_back({file, line, "duplicate demo directive (first one at line " +
-                                                     std::to_string(slide.demo->line) + ")"});
-        } else {
-            DemoRef demo;
-            demo.line = line;
-            if (auto err = parse_demo(value, demo)) {
-                slide.errors.push_back({file, line, *err});
-            } else {
-                slide.demo = std::move(demo);
-                if (validate_demo) {
-                    std::optional<std::string> msg;
-                    try {
-                        msg = validate_demo(*slide.demo);
-                    } catch (const std::exception& e) {
-                        msg = std::string("demo check failed: ") + e.what();
-                    } catch (...) {
-                        msg = "demo check failed";
-                    }
-                    if (msg) slide.errors.push_back({file, line, *msg});
-                }
-            }
-        }
+        if (key != "demo") slide.errors.push_back({file, line, "unknown directive '" + std::string(key) + "'"});
+        else set_demo(slide, value, line, file, validate_demo);
         lines[i].clear();
     }
 
-    // Comments: trailing ones are the notes; all are removed (newlines kept,
-    // so that line numbers still hold).
-    std::string src;
-    std::vector<size_t> line_starts;
-    for (const std::string& l : lines) {
-        line_starts.push_back(src.size());
-        src += l;
-        src += '\n';
-    }
-    std::vector<std::string_view> views(lines.begin(), lines.end());
-    int unclosed = -1;
-    std::vector<bool> fenced = fenced_lines(views, unclosed);
-    std::vector<Comment> comments = find_comments(src, line_starts, fenced);
-    auto line_of_offset = [&](size_t off) {
-        return file_line(static_cast<size_t>(std::upper_bound(line_starts.begin(), line_starts.end(), off) -
-                                             line_starts.begin()) - 1);
-    };
     // A directive after the slide's first lines is text, not a directive.
-    for (size_t k = 0; k < lines.size(); ++k) {
-        std::string_view key, value;
-        if (fenced[k] || !parse_directive_line(lines[k], key, value) || key != "demo") continue;
-        slide.warnings.push_back({file, file_line(k),
-                                  "'demo:' in the middle of the slide is shown as text; a directive goes on the "
-                                  "slide's first lines"});
+    {
+        std::vector<std::string_view> views(lines.begin(), lines.end());
+        int unclosed = -1;
+        const std::vector<bool> fenced = fenced_lines(views, unclosed);
+        for (size_t k = 0; k < lines.size(); ++k) {
+            std::string_view key, value;
+            if (fenced[k] || !parse_directive_line(lines[k], key, value) || key != "demo") continue;
+            slide.warnings.push_back({file, file_line(k),
+                                      "'demo:' in the middle of the slide is shown as text; a directive goes on the "
+                                      "slide's first lines"});
+        }
     }
+
+    // Other tools' conventions out; what is left is Markdown.
+    const SlideText text = take_apart(std::move(lines), chunk.first_line, options, slide, file);
     std::string notes;
-    for (size_t idx : trailing_comments(src, comments)) {
-        const Comment& c = comments[idx];
-        std::string_view body = trim(std::string_view(src).substr(c.begin + 4, c.end - 3 - (c.begin + 4)));
-        if (body.empty()) continue;
+    for (const NotePiece& piece : text.notes) {
+        if (piece.text.empty()) continue;
         if (!notes.empty()) notes += "\n\n";
-        notes += body;
+        notes += piece.text;
     }
     slide.notes = notes;
-    std::string md;
-    md.reserve(src.size());
-    size_t pos = 0;
-    for (const Comment& c : comments) {
-        if (!c.terminated) slide.errors.push_back({file, line_of_offset(c.begin), "unterminated HTML comment '<!--'"});
-        md.append(src, pos, c.begin - pos);
-        for (size_t k = c.begin; k < c.end; ++k)
-            if (src[k] == '\n') md += '\n';
-        pos = c.end;
-    }
-    md.append(src, pos, std::string::npos);
 
-    if (!build_blocks(md, chunk.first_line, base_dir, slide, file))
-        slide.errors.push_back({file, chunk.first_line, "cannot parse the slide's Markdown"});
+    bool ok = true;
+    for (int g = 0; g < static_cast<int>(text.groups.size()); ++g) {
+        const Group& group = text.groups[static_cast<size_t>(g)];
+        if (!group.columns) {
+            std::vector<Block> blocks = blocks_at(text, g, -1, base_dir, slide, file, ok);
+            std::move(blocks.begin(), blocks.end(), std::back_inserter(slide.blocks));
+            continue;
+        }
+        Block columns;
+        columns.kind = BlockKind::Columns;
+        for (size_t c = 0; c < group.weights.size(); ++c) {
+            columns.columns.push_back({group.weights[c], blocks_at(text, g, static_cast<int>(c), base_dir, slide, file, ok)});
+            for (const Block& b : columns.columns.back().blocks)
+                if (columns.line == 0 || b.line < columns.line) columns.line = b.line;
+        }
+        const bool any = std::any_of(columns.columns.begin(), columns.columns.end(),
+                                     [](const Column& c) { return !c.blocks.empty(); });
+        if (!any) continue;
+        slide.blocks.push_back(std::move(columns));
+    }
+    if (!ok) slide.errors.push_back({file, chunk.first_line, "cannot parse the slide's Markdown"});
+
+    // Slidev's `image:`: the slide's image, after its content.
+    for (const SlideKey& k : keys) {
+        if (k.key != "image") continue;
+        std::string md(static_cast<size_t>(std::max(0, k.line - chunk.front_matter.first_line)), '\n');
+        md += "![](<" + k.value + ">)\n";
+        bool fine = true;
+        std::vector<Block> image = build_blocks(md, chunk.front_matter.first_line, base_dir, slide, file, fine);
+        std::move(image.begin(), image.end(), std::back_inserter(slide.blocks));
+    }
+
+    if (const Block* h = first_heading(slide.blocks)) slide.title = std::string(trim(plain_text(h->spans)));
+    assign_steps(slide, text);
 
     std::stable_sort(slide.errors.begin(), slide.errors.end(),
                      [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
+    std::stable_sort(slide.warnings.begin(), slide.warnings.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
     return slide;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The title slide
+//-----------------------------------------------------------------------------
+
+// The metadata as blocks: the title as a heading, then a line each.
+std::vector<Block> meta_blocks(const Meta& meta, const MetaLines& at, const fs::path& base_dir, Slide& slide,
+                               const std::string& file) {
+    std::vector<Block> blocks;
+    auto add = [&](const std::string& value, int line, const char* prefix, unsigned style) {
+        if (value.empty()) return;
+        bool ok = true;
+        for (Block& b : build_blocks(std::string(prefix) + value + "\n", line, base_dir, slide, file, ok)) {
+            for (Span& s : b.spans) s.style |= style;
+            blocks.push_back(std::move(b));
+        }
+    };
+    add(meta.title, at.title, "# ", SpanStyle_None);
+    add(meta.subtitle, at.subtitle, "", SpanStyle_None);
+    add(meta.author, at.author, "", SpanStyle_Bold);
+    for (size_t i = 0; i < meta.more.size(); ++i) add(meta.more[i], at.more[i], "", SpanStyle_None);
+    add(meta.date, at.date, "", SpanStyle_Italic);
+    return blocks;
+}
+
+// Shows the front matter's metadata: on the first slide when it comes right
+// after the front matter without a heading of its own, else on a slide of
+// its own before it (unless it only repeats the first slide's title).
+void add_title_slide(Deck& deck, const MetaLines& at, int first_content_line, const fs::path& base_dir,
+                     const std::string& file) {
+    if (deck.meta.empty()) return;
+    Slide scratch;
+    std::vector<Block> blocks = meta_blocks(deck.meta, at, base_dir, scratch, file);
+    if (blocks.empty()) return;
+    Slide* first = deck.slides.empty() ? nullptr : &deck.slides.front();
+    const bool adjoining = first && first->line == first_content_line;
+    const bool own_heading = first && first_heading(first->blocks) != nullptr;
+    if (adjoining && !own_heading) {
+        std::move(first->blocks.begin(), first->blocks.end(), std::back_inserter(blocks));
+        first->blocks = std::move(blocks);
+        if (const Block* h = first_heading(first->blocks)) first->title = std::string(trim(plain_text(h->spans)));
+    } else {
+        const bool only_title = deck.meta.subtitle.empty() && deck.meta.author.empty() && deck.meta.date.empty() &&
+                                deck.meta.more.empty();
+        if (first && only_title && first->title == trim(plain_text(blocks.front().spans))) return;
+        Slide title;
+        title.line = at.title ? at.title : 1;
+        title.blocks = std::move(blocks);
+        if (const Block* h = first_heading(title.blocks)) title.title = std::string(trim(plain_text(h->spans)));
+        deck.slides.insert(deck.slides.begin(), std::move(title));
+        for (size_t n = 0; n < deck.slides.size(); ++n) deck.slides[n].number = static_cast<int>(n) + 1;
+    }
+    deck.warnings.insert(deck.warnings.end(), scratch.warnings.begin(), scratch.warnings.end());
+    deck.diagnostics.insert(deck.diagnostics.end(), scratch.errors.begin(), scratch.errors.end());
 }
 
 }  // namespace
@@ -210,13 +321,26 @@ Deck parse(std::string_view text, const std::string& file, const std::filesystem
             deck.diagnostics.push_back({file, line_of(text, *bad),
                                         std::string("not UTF-8 (byte ") + hex + "): save the deck as UTF-8"});
         }
+        const std::vector<std::string_view> lines = split_lines(text);
+        // The front matter first: it may ask for `---` separators in a
+        // deck that ends its slides with `<!-- end_slide -->`.
+        size_t start = 0;
+        DeckOptions options;
+        MetaLines meta_lines;
+        if (const std::optional<FrontMatter> fm = deck_front_matter(lines, start))
+            read_deck_front_matter(*fm, file, deck.meta, meta_lines, options, deck.diagnostics, deck.warnings);
+        int unclosed = -1;
+        const std::vector<bool> fenced = fenced_lines(lines, unclosed);
+        bool end_slide = false;
+        for (size_t i = start; i < lines.size() && !end_slide; ++i) end_slide = !fenced[i] && is_end_slide(lines[i]);
         int number = 0;
-        for (const Chunk& chunk : split_slides(text)) {
-            deck.slides.push_back(parse_slide(chunk, ++number, file, base_dir, validate_demo));
+        for (const Chunk& chunk : split_slides(lines, start, !end_slide || options.end_slide_shorthand)) {
+            deck.slides.push_back(parse_slide(chunk, ++number, file, base_dir, validate_demo, options));
             const Slide& s = deck.slides.back();
             deck.diagnostics.insert(deck.diagnostics.end(), s.errors.begin(), s.errors.end());
             deck.warnings.insert(deck.warnings.end(), s.warnings.begin(), s.warnings.end());
         }
+        add_title_slide(deck, meta_lines, static_cast<int>(start) + 1, base_dir, file);
         if (deck.slides.empty()) deck.diagnostics.push_back({file, 0, "deck has no slides"});
     } catch (const std::exception& e) {
         deck.diagnostics.push_back({file, 0, std::string("cannot parse deck: ") + e.what()});

@@ -1,17 +1,33 @@
 // The deck model: slides parsed from a Markdown file, with their directives,
 // speaker notes and diagnostics. No GL, no ImGui: tested on its own.
 //
-// Deck format (slides/talk.md):
-//   - slides are separated by lines holding only `---` (outside fenced code);
+// Deck format (slides/talk.md; README's "Writing a deck" says it for users):
+//   - slides are separated by lines holding only `---` (outside fenced code),
+//     unless the line above is paragraph text: then the `---` underlines a
+//     (setext) heading. presenterm's `<!-- end_slide -->` ends a slide too; a
+//     deck that uses it keeps its `---` lines as rules (unless its front
+//     matter sets options.end_slide_shorthand);
+//   - YAML front matter at the top (`---` ... `---`) gives the title slide's
+//     metadata; a `---` ... `---` block of `key: value` lines right after a
+//     separator is that slide's front matter (Slidev);
 //   - a slide may begin with directive lines `key: value` (before any other
 //     content); the known key is `demo`, whose value is
 //     `NAME [param=value ...]`: the demo's parameters (animals=, delay=),
 //     and the keys that lay out its panes (lines=, split=, timeline=; see
 //     DemoView), which the demo itself never sees;
-//   - speaker notes are the HTML comments (`<!-- ... -->`) at the end of a
-//     slide;
-//   - the rest is CommonMark (md4c): headings, paragraphs, nested lists,
-//     bold, italic, inline code, fenced code blocks, images.
+//   - speaker notes, every one kept, in document order: the HTML comments at
+//     the end of a slide, presenterm's `<!-- speaker_note: ... -->`, reveal.js'
+//     `Note:`/`Notes:` (to the end of the slide), Pandoc's `::: notes` and
+//     `<aside class="notes">`;
+//   - reveal steps: `<!-- pause -->` (presenterm), `. . .` (Pandoc), and list
+//     items one by one where the deck asks (`<!-- incremental_lists: true -->`,
+//     `::: incremental`, front matter `incremental: true`);
+//   - columns: presenterm's `<!-- column_layout: [1, 2] -->` / `<!-- column: 0 -->`
+//     / `<!-- reset_layout -->`, Pandoc's `:::: columns` / `::: column`;
+//   - the rest is CommonMark (md4c) with GitHub's tables, strikethrough and
+//     task lists: headings, paragraphs, nested lists, bold, italic, inline
+//     code, fenced code blocks, images, quotes; math spans are shown as their
+//     source; raw HTML keeps its text (`<br>` breaks the line).
 #pragma once
 
 #include <filesystem>
@@ -42,6 +58,8 @@ enum SpanStyle : unsigned {
     SpanStyle_Italic = 1 << 1,  // *emphasis*
     SpanStyle_Code = 1 << 2,    // `inline code`
     SpanStyle_Link = 1 << 3,    // [text](url): drawn as a link, not followed
+    SpanStyle_Strike = 1 << 4,  // ~~struck~~ (drawn with a line through it)
+    SpanStyle_Math = 1 << 5,    // $x^2$: LaTeX source, drawn as code (not typeset)
 };
 
 // A run of text with one style. Line breaks inside a paragraph are spans
@@ -60,12 +78,33 @@ enum class BlockKind {
     Image,      // image_path, alt
     Quote,      // children
     Rule,       // a thematic break (`***` or `___`)
+    Table,      // rows (the first head_rows of them the header), align
+    Columns,    // columns side by side
 };
 
 struct Block;
 
+// A task list item's box (`- [ ]` / `- [x]`).
+enum class Task { None, Open, Done };
+
 // One list item: a sequence of blocks (paragraphs, nested lists...).
 struct ListItem {
+    std::vector<Block> blocks;
+    int line = 0;  // 1-based file line of its text (best effort)
+    int step = 0;  // the reveal step it appears at
+    Task task = Task::None;
+};
+
+enum class Align { Default, Left, Center, Right };
+
+// One row of a table: each cell's inline text.
+struct TableRow {
+    std::vector<std::vector<Span>> cells;
+};
+
+// One column of a Columns block: its share of the width and its blocks.
+struct Column {
+    float weight = 1;
     std::vector<Block> blocks;
 };
 
@@ -81,12 +120,23 @@ struct Block {
     std::vector<ListItem> items;
 
     std::string lang;  // Code: info string's first word, e.g. "cpp", "python"
+    bool fenced = false;  // Code: fenced (its first line is the fence), not indented
     std::string text;  // Code: contents, with a trailing newline removed
 
     std::filesystem::path image_path;  // Image: resolved against the deck's directory
     std::string alt;                   // Image: alt text
 
     std::vector<Block> children;  // Quote
+
+    std::vector<TableRow> rows;  // Table
+    int head_rows = 0;           // Table: how many of the rows are the header
+    std::vector<Align> align;    // Table: one per column
+
+    std::vector<Column> columns;  // Columns
+
+    // The reveal step it appears at: 0 from the start, 1 after the first
+    // Next on the slide, ... (a container: its first part's).
+    int step = 0;
 };
 
 // How a demo slide lays out its demo: the keys of the demo directive that
@@ -118,14 +168,23 @@ struct Slide {
     int line = 0;    // 1-based line of the slide's first line in the file
     std::string title;  // plain text of the first heading ("" if none)
     std::vector<Block> blocks;
-    std::string notes;  // speaker notes (HTML comments at the end), trimmed
+    std::string notes;  // speaker notes, every dialect's, in order, joined by blank lines
     std::optional<DemoRef> demo;
+    int steps = 0;  // reveal steps after the first view (pauses, incremental items)
     std::vector<Diagnostic> errors;    // problems found on this slide
     std::vector<Diagnostic> warnings;  // shown, but probably not as meant
 };
 
+// What the deck's front matter says about the talk (shown on a title slide).
+struct Meta {
+    std::string title, subtitle, author, date;
+    std::vector<std::string> more;  // institute, event, location: one line each
+    bool empty() const { return title.empty() && subtitle.empty() && author.empty() && date.empty() && more.empty(); }
+};
+
 struct Deck {
     std::filesystem::path path;
+    Meta meta;  // from the YAML front matter, if any
     std::vector<Slide> slides;
     // Every problem: file-level ones (unreadable file) and each slide's.
     std::vector<Diagnostic> diagnostics;

@@ -1,6 +1,9 @@
-// markdown.cpp: a slide's Markdown -> its blocks, with md4c. The Builder
-// keeps a stack of open blocks fed by md4c's callbacks, and finds each
-// block's file line from the text md4c hands it (or by searching the lines).
+// markdown.cpp: a slide's Markdown -> its blocks, with md4c (CommonMark with
+// GitHub's tables, strikethrough and task lists, and `$` math spans). The
+// Builder keeps a stack of open blocks fed by md4c's callbacks, and finds
+// each block's file line from the text md4c hands it (or by searching the
+// lines). Raw HTML keeps its text (html.cpp); what is not drawn as written
+// becomes a warning.
 
 #include "deck/parse_internal.hpp"
 #include "deck/text.hpp"
@@ -9,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <set>
 #include <utility>
 
 namespace livedeck::deck::detail {
@@ -27,7 +31,10 @@ struct Frame {
     int last_text_line = 0; // Code: line of the latest text seen
     Block block;
     ListItem item;             // LI
-    std::vector<Block> images; // P, H: images met inline
+    std::vector<Block> images; // P, H, TH, TD, TABLE: images met inline
+    std::string html;          // HTML: the raw text
+    int html_line = 0;         // HTML: the line of its last text
+    Align align = Align::Default;  // TH, TD
 };
 
 class Builder {
@@ -44,7 +51,8 @@ public:
 
     bool run() {
         MD_PARSER parser{};
-        parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_STRIKETHROUGH;
+        parser.flags = MD_DIALECT_COMMONMARK | MD_FLAG_COLLAPSEWHITESPACE | MD_FLAG_STRIKETHROUGH | MD_FLAG_TABLES |
+                       MD_FLAG_TASKLISTS | MD_FLAG_LATEXMATHSPANS;
         parser.enter_block = [](MD_BLOCKTYPE t, void* d, void* u) { return static_cast<Builder*>(u)->guard([&] { static_cast<Builder*>(u)->enter_block(t, d); }); };
         parser.leave_block = [](MD_BLOCKTYPE t, void* d, void* u) { return static_cast<Builder*>(u)->guard([&] { static_cast<Builder*>(u)->leave_block(t, d); }); };
         parser.enter_span = [](MD_SPANTYPE t, void* d, void* u) { return static_cast<Builder*>(u)->guard([&] { static_cast<Builder*>(u)->enter_span(t, d); }); };
@@ -52,6 +60,9 @@ public:
         parser.text = [](MD_TEXTTYPE t, const MD_CHAR* s, MD_SIZE n, void* u) { return static_cast<Builder*>(u)->guard([&] { static_cast<Builder*>(u)->text(t, s, n); }); };
         int rc = md_parse(md_.data(), static_cast<MD_SIZE>(md_.size()), &parser, this);
         while (!stack_.empty()) close_top();  // only after an aborted parse
+        warn_dropped_tags(dropped_, file_, slide_.warnings);
+        for (int line : math_lines_)
+            slide_.warnings.push_back({file_, line, "math is shown as its LaTeX source: livedeck does not typeset it"});
         return rc == 0 && !failed_;
     }
 
@@ -120,9 +131,10 @@ private:
         f.type = type;
         f.block.kind = kind;
         bool container = type == MD_BLOCK_QUOTE || type == MD_BLOCK_UL || type == MD_BLOCK_OL || type == MD_BLOCK_LI ||
-                         type == MD_BLOCK_TABLE || type == MD_BLOCK_THEAD || type == MD_BLOCK_TBODY ||
-                         type == MD_BLOCK_TR || type == MD_BLOCK_TH || type == MD_BLOCK_TD;
-        f.skip = container && (stack_.size() >= kMaxDepth || type >= MD_BLOCK_TABLE);
+                         type == MD_BLOCK_TABLE;
+        f.skip = container && stack_.size() >= kMaxDepth;
+        // A table's parts hold no blocks: their cells go to the table.
+        if (type == MD_BLOCK_THEAD || type == MD_BLOCK_TBODY || type == MD_BLOCK_TR) f.skip = true;
         stack_.push_back(std::move(f));
     }
 
@@ -148,7 +160,18 @@ private:
     }
 
     bool in_inline() const {
-        return !stack_.empty() && (stack_.back().type == MD_BLOCK_P || stack_.back().type == MD_BLOCK_H);
+        return !stack_.empty() && (stack_.back().type == MD_BLOCK_P || stack_.back().type == MD_BLOCK_H ||
+                                   stack_.back().type == MD_BLOCK_TH || stack_.back().type == MD_BLOCK_TD);
+    }
+
+    // The innermost table being built, if any (and not flattened).
+    Frame* table() {
+        for (size_t i = stack_.size(); i-- > 0;) {
+            if (stack_[i].type == MD_BLOCK_TABLE) return stack_[i].skip ? nullptr : &stack_[i];
+            if (stack_[i].type != MD_BLOCK_THEAD && stack_[i].type != MD_BLOCK_TBODY && stack_[i].type != MD_BLOCK_TR)
+                return nullptr;
+        }
+        return nullptr;
     }
 
     // Text outside any paragraph (a tight list item's) gets a paragraph.
@@ -175,29 +198,58 @@ private:
         }
     }
 
+    // Styles end with their paragraph (an unclosed `<b>` does not run on).
+    void reset_styles() { strong_ = em_ = code_ = link_ = del_ = math_ = 0; }
+
     void close_top() {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
         switch (f.type) {
             case MD_BLOCK_DOC: break;
             case MD_BLOCK_P: {
+                reset_styles();
                 trim_spans(f.block.spans);
                 if (!f.block.spans.empty()) append(std::move(f.block));
                 for (Block& img : f.images) append(std::move(img));
                 break;
             }
             case MD_BLOCK_H: {
+                reset_styles();
                 trim_spans(f.block.spans);
-                if (!title_set_) {
-                    slide_.title = std::string(trim(plain_text(f.block.spans)));
-                    title_set_ = true;
-                }
                 append(std::move(f.block));
                 for (Block& img : f.images) append(std::move(img));
                 break;
             }
+            case MD_BLOCK_TH:
+            case MD_BLOCK_TD: {
+                reset_styles();
+                trim_spans(f.block.spans);
+                if (Frame* t = table()) {
+                    if (t->block.rows.empty()) t->block.rows.emplace_back();
+                    std::vector<std::vector<Span>>& cells = t->block.rows.back().cells;
+                    if (t->block.rows.size() == 1 && cells.size() >= t->block.align.size())
+                        t->block.align.push_back(f.align);
+                    cells.push_back(std::move(f.block.spans));
+                    for (Block& img : f.images) t->images.push_back(std::move(img));
+                } else {  // too deep for a table: its cells as paragraphs
+                    if (!f.block.spans.empty()) append(std::move(f.block));
+                    for (Block& img : f.images) append(std::move(img));
+                }
+                break;
+            }
+            case MD_BLOCK_TABLE:
+                if (f.skip) break;
+                append(std::move(f.block));
+                for (Block& img : f.images) append(std::move(img));
+                break;
+            case MD_BLOCK_HTML: {
+                const int line = f.block.line > 0 ? f.block.line : std::max(cursor_, first_line_);
+                for (Block& b : html_blocks(f.html, line, dropped_)) append(std::move(b));
+                break;
+            }
             case MD_BLOCK_CODE: {
                 if (!f.block.text.empty() && f.block.text.back() == '\n') f.block.text.pop_back();
+                f.block.fenced = f.fenced;
                 if (f.fenced) {
                     if (f.block.line == 0) {
                         f.block.line = search([](std::string_view l, std::string_view) {
@@ -220,12 +272,13 @@ private:
                 break;
             case MD_BLOCK_LI:
                 if (f.skip) break;
+                f.item.line = f.block.line;
                 if (!stack_.empty() && !top().skip && (top().type == MD_BLOCK_UL || top().type == MD_BLOCK_OL))
                     top().block.items.push_back(std::move(f.item));
                 else
                     for (Block& b : f.item.blocks) append(std::move(b));
                 break;
-            default: break;  // HTML, tables (not enabled)
+            default: break;  // THEAD, TBODY, TR
         }
     }
 
@@ -244,7 +297,38 @@ private:
                 top().block.start = d ? static_cast<int>(std::min<unsigned>(d->start, 999999999u)) : 1;
                 break;
             }
-            case MD_BLOCK_LI: push(type, BlockKind::Paragraph); break;
+            case MD_BLOCK_LI: {
+                push(type, BlockKind::Paragraph);
+                auto* d = static_cast<MD_BLOCK_LI_DETAIL*>(detail);
+                if (d && d->is_task)
+                    top().item.task = (d->task_mark == 'x' || d->task_mark == 'X') ? Task::Done : Task::Open;
+                break;
+            }
+            case MD_BLOCK_TABLE: {
+                push(type, BlockKind::Table);
+                if (auto* d = static_cast<MD_BLOCK_TABLE_DETAIL*>(detail))
+                    top().block.head_rows = static_cast<int>(std::min<unsigned>(d->head_row_count, 1000));
+                break;
+            }
+            case MD_BLOCK_TR: {
+                push(type, BlockKind::Paragraph);
+                if (Frame* t = table()) t->block.rows.emplace_back();
+                break;
+            }
+            case MD_BLOCK_TH:
+            case MD_BLOCK_TD: {
+                push(type, BlockKind::Paragraph);
+                if (auto* d = static_cast<MD_BLOCK_TD_DETAIL*>(detail)) {
+                    switch (d->align) {
+                    case MD_ALIGN_LEFT: top().align = Align::Left; break;
+                    case MD_ALIGN_CENTER: top().align = Align::Center; break;
+                    case MD_ALIGN_RIGHT: top().align = Align::Right; break;
+                    default: break;
+                    }
+                }
+                break;
+            }
+            case MD_BLOCK_HTML: push(type, BlockKind::Paragraph); break;
             case MD_BLOCK_HR: {
                 push(type, BlockKind::Rule);
                 int line = search([](std::string_view l, std::string_view) {
@@ -279,7 +363,7 @@ private:
                 break;
             }
             case MD_BLOCK_P: push(type, BlockKind::Paragraph); break;
-            default: push(type, BlockKind::Paragraph); break;  // HTML, tables
+            default: push(type, BlockKind::Paragraph); break;  // THEAD, TBODY
         }
     }
 
@@ -298,8 +382,10 @@ private:
         unsigned s = SpanStyle_None;
         if (strong_ > 0) s |= SpanStyle_Bold;
         if (em_ > 0) s |= SpanStyle_Italic;
-        if (code_ > 0) s |= SpanStyle_Code;
+        if (code_ > 0 || math_ > 0) s |= SpanStyle_Code;
         if (link_ > 0) s |= SpanStyle_Link;
+        if (del_ > 0) s |= SpanStyle_Strike;
+        if (math_ > 0) s |= SpanStyle_Math;
         return s;
     }
 
@@ -311,6 +397,12 @@ private:
             case MD_SPAN_STRONG: ++strong_; break;
             case MD_SPAN_CODE: ++code_; break;
             case MD_SPAN_A: ++link_; break;
+            case MD_SPAN_DEL: ++del_; break;
+            case MD_SPAN_LATEXMATH:
+            case MD_SPAN_LATEXMATH_DISPLAY:
+                ++math_;
+                add_span(type == MD_SPAN_LATEXMATH ? "$" : "$$");
+                break;
             case MD_SPAN_IMG:
                 if (img_depth_++ == 0) {
                     image_ = Block{};
@@ -335,6 +427,12 @@ private:
             case MD_SPAN_STRONG: strong_ = strong_ > 0 ? strong_ - 1 : 0; break;
             case MD_SPAN_CODE: code_ = code_ > 0 ? code_ - 1 : 0; break;
             case MD_SPAN_A: link_ = link_ > 0 ? link_ - 1 : 0; break;
+            case MD_SPAN_DEL: del_ = del_ > 0 ? del_ - 1 : 0; break;
+            case MD_SPAN_LATEXMATH:
+            case MD_SPAN_LATEXMATH_DISPLAY:
+                add_span(type == MD_SPAN_LATEXMATH ? "$" : "$$");
+                math_ = math_ > 0 ? math_ - 1 : 0;
+                break;
             case MD_SPAN_IMG:
                 if (img_depth_ > 0 && --img_depth_ == 0) finish_image();
                 break;
@@ -375,7 +473,17 @@ private:
         std::string_view t(s ? s : "", s ? size : 0);
         int line = line_of(s);
         Frame& cur = top();
-        if (cur.type == MD_BLOCK_HTML) return;
+        if (cur.type == MD_BLOCK_HTML) {
+            if (line) {
+                if (cur.block.line == 0) cur.block.line = line;
+                if (cur.html_line && line > cur.html_line && !cur.html.empty() && cur.html.back() != '\n')
+                    cur.html += '\n';
+                cur.html_line = line;
+                note_line(line);
+            }
+            cur.html += t;
+            return;
+        }
         if (cur.type == MD_BLOCK_CODE) {
             if (line) {
                 if (cur.fenced && cur.block.line == 0) note_line(line - 1);
@@ -386,8 +494,9 @@ private:
             else cur.block.text += t;
             return;
         }
-        if (type == MD_TEXT_HTML) {  // inline raw HTML: dropped
+        if (type == MD_TEXT_HTML) {  // inline raw HTML: its effect kept, the tag dropped
             note_line(line);
+            inline_html(t, line);
             return;
         }
         if (img_depth_ > 0) {
@@ -414,7 +523,36 @@ private:
             case MD_TEXT_NULLCHAR: add_span(kReplacementChar); break;
             case MD_TEXT_BR: add_span("\n", true); break;
             case MD_TEXT_SOFTBR: add_span(" "); break;
+            case MD_TEXT_LATEXMATH:
+                if (line) math_lines_.insert(line);
+                else math_lines_.insert(std::max(cursor_, first_line_));
+                add_span(t);
+                break;
             default: add_span(t); break;
+        }
+    }
+
+    // An inline tag: `<br>` breaks the line, simple styles are kept, any
+    // other is dropped (and named for `check`).
+    void inline_html(std::string_view raw, int line) {
+        const std::optional<HtmlTag> tag = parse_tag(raw);
+        if (!tag) return;
+        const int d = tag->closing ? -1 : 1;
+        auto bump = [d](int& counter) { counter = std::max(0, counter + d); };
+        const int at = line ? line : std::max(cursor_, first_line_);
+        switch (tag_use(tag->name)) {
+        case TagUse::Break: ensure_inline(); add_span("\n", true); break;
+        case TagUse::Bold: bump(strong_); break;
+        case TagUse::Italic: bump(em_); break;
+        case TagUse::Code: bump(code_); break;
+        case TagUse::Strike: bump(del_); break;
+        case TagUse::DropEmpty:
+        case TagUse::DropWithContent:
+            if (!tag->closing) dropped_.push_back({at, tag->name, false});
+            break;
+        default:  // named once, at the opening tag
+            if (!tag->closing) dropped_.push_back({at, tag->name, true});
+            break;
         }
     }
 
@@ -427,9 +565,10 @@ private:
     std::vector<size_t> line_starts_;
     std::vector<Frame> stack_;
     int cursor_ = 0;  // latest file line known to be reached
-    bool title_set_ = false;
     bool failed_ = false;
-    int strong_ = 0, em_ = 0, code_ = 0, link_ = 0, img_depth_ = 0;
+    int strong_ = 0, em_ = 0, code_ = 0, link_ = 0, del_ = 0, math_ = 0, img_depth_ = 0;
+    std::vector<DroppedTag> dropped_;
+    std::set<int> math_lines_;
     Block image_;
     std::string image_src_;
     int image_src_line_ = 0, image_alt_line_ = 0;
@@ -440,12 +579,11 @@ public:
 
 }  // namespace
 
-bool build_blocks(std::string_view md, int first_line, const fs::path& base_dir, Slide& slide,
-                  const std::string& file) {
+std::vector<Block> build_blocks(std::string_view md, int first_line, const fs::path& base_dir, Slide& slide,
+                                const std::string& file, bool& ok) {
     Builder builder(md, first_line, base_dir, slide, file);
-    bool ok = builder.run();
-    slide.blocks = std::move(builder.result_);
-    return ok;
+    ok = builder.run();
+    return std::move(builder.result_);
 }
 
 }  // namespace livedeck::deck::detail

@@ -1,12 +1,19 @@
 // parse_internal.hpp: what crosses files between the deck parser's stages.
 // Internal to app/deck; the public interface is deck.hpp.
 //
-//   slides.cpp       the file -> chunks of lines, one per slide (fences, `---`)
+//   slides.cpp       the file -> chunks of lines, one per slide (fences, `---`,
+//                    setext underlines, `<!-- end_slide -->`, front matter)
+//   front_matter.cpp YAML (yaml-cpp): the deck's and a slide's front matter,
+//                    presenterm's speaker notes, Marp's directive comments
 //   directives.cpp   `key: value` lines at a slide's top, `demo:` values
 //   notes.cpp        HTML comments, and which of them are speaker notes
+//   dialects.cpp     the other tools' conventions in a slide's text: comment
+//                    commands, `Note:`, `<aside class="notes">`, `:::` divs,
+//                    pauses, columns
+//   reveal.cpp       the reveal step of every block and list item
 //   image_check.cpp  whether an image file can be read (stb_image, no GL)
 //   markdown.cpp     a slide's Markdown -> blocks (md4c)
-//   deck.cpp         one slide from a chunk, and the public API
+//   deck.cpp         one slide from a chunk, the title slide, the public API
 #pragma once
 
 #include "deck/deck.hpp"
@@ -40,16 +47,77 @@ Fence fence_opened_by(std::string_view line);
 // `unclosed` gets the index of a fence never closed, or -1.
 std::vector<bool> fenced_lines(const std::vector<std::string_view>& lines, int& unclosed);
 
+// A block of YAML front matter: the lines between its `---` lines.
+struct FrontMatter {
+    int first_line = 0;  // 1-based file line of its first line; 0: none
+    std::vector<std::string_view> lines;
+};
+
 // One slide's lines, as cut from the file.
 struct Chunk {
     int first_line = 0;  // 1-based
     std::vector<std::string_view> lines;
     int unclosed_fence_line = 0;  // 1-based, 0 if none
+    FrontMatter front_matter;     // the slide's own (Slidev), before its lines
 };
 
-// The file's slides: cut at `---` lines outside fenced code; chunks holding
-// only whitespace are dropped. The views point into `text`.
-std::vector<Chunk> split_slides(std::string_view text);
+// `<!-- end_slide -->` alone on a line (presenterm).
+bool is_end_slide(std::string_view line);
+
+// The deck's front matter: `---` on the first line, `key: value` lines, and
+// a closing `---` (or `...`) within 1,000 lines. `end` gets the index of the
+// line after the closing one.
+std::optional<FrontMatter> deck_front_matter(const std::vector<std::string_view>& lines, size_t& end);
+
+// The file's slides, from line index `start` on: cut at `<!-- end_slide -->`
+// lines and, when `dashes` is set, at `---` lines, both outside fenced code;
+// a `---` under a line of paragraph text is a setext heading's underline,
+// not a separator. A separator directly followed by `key: value` lines and
+// a `---` line gives the next slide its front matter. Chunks holding only
+// whitespace are dropped. The views point into `lines`.
+std::vector<Chunk> split_slides(const std::vector<std::string_view>& lines, size_t start, bool dashes);
+
+//-----------------------------------------------------------------------------
+// [SECTION] Front matter and other YAML (front_matter.cpp)
+//-----------------------------------------------------------------------------
+
+// What the deck's front matter asks of the parser.
+struct DeckOptions {
+    bool incremental = false;          // every list reveals item by item
+    bool end_slide_shorthand = false;  // `---` separates slides even with `<!-- end_slide -->`
+};
+
+// Where each shown metadata value came from (file lines; 0: absent).
+struct MetaLines {
+    int title = 0, subtitle = 0, author = 0, date = 0;
+    std::vector<int> more;
+};
+
+// Reads the deck's front matter into `meta` and `options`. Keys livedeck
+// does not use are warnings; YAML that does not parse is an error.
+void read_deck_front_matter(const FrontMatter& fm, const std::string& file, Meta& meta, MetaLines& lines,
+                            DeckOptions& options, std::vector<Diagnostic>& errors,
+                            std::vector<Diagnostic>& warnings);
+
+// A key of a slide's front matter that livedeck uses.
+struct SlideKey {
+    std::string key;    // "demo", "image"
+    std::string value;  // the scalar
+    int line = 0;
+};
+
+// Reads a slide's front matter (Slidev): the keys livedeck uses; the others
+// are warnings.
+std::vector<SlideKey> read_slide_front_matter(const FrontMatter& fm, const std::string& file,
+                                              std::vector<Diagnostic>& errors, std::vector<Diagnostic>& warnings);
+
+// presenterm's `speaker_note: TEXT` (YAML, so `|` blocks work), from a
+// comment's body; the text after the key when the YAML does not parse.
+std::string speaker_note_text(std::string_view body);
+
+// The keys of a comment that holds only Marp directives (`paginate: true`,
+// `_class: lead`), or nothing.
+std::optional<std::vector<std::string>> marp_directives(std::string_view body);
 
 //-----------------------------------------------------------------------------
 // [SECTION] Directives (directives.cpp)
@@ -81,6 +149,60 @@ std::vector<Comment> find_comments(std::string_view src, const std::vector<size_
 std::vector<size_t> trailing_comments(std::string_view src, const std::vector<Comment>& comments);
 
 //-----------------------------------------------------------------------------
+// [SECTION] Other tools' conventions (dialects.cpp)
+//-----------------------------------------------------------------------------
+
+// A piece of the speaker notes and the line it came from.
+struct NotePiece {
+    int line = 0;
+    std::string text;
+};
+
+// Where a line of the slide goes: the full width (column -1), or a column
+// of a column group.
+struct Place {
+    int group = 0;    // index into SlideText::groups
+    int column = -1;  // -1: full width
+};
+
+// A run of lines laid out as one: full width, or side by side in columns.
+struct Group {
+    bool columns = false;
+    std::vector<float> weights;  // one a column
+};
+
+// A slide's text taken apart: the Markdown md4c sees (one string a line,
+// what is not Markdown blanked so that lines still count), the notes, the
+// reveal points, the columns, where lists are incremental.
+struct SlideText {
+    int first_line = 0;  // file line of lines[0]
+    std::vector<std::string> lines;
+    std::vector<NotePiece> notes;
+    // A block or list item that starts at or after one of these file lines
+    // (and after the content before it) starts a new reveal step.
+    std::vector<int> reveal_points;
+    std::vector<Group> groups{Group{}};
+    std::vector<Place> places;      // one a line
+    std::vector<bool> incremental;  // one a line: a list item there reveals on its own
+};
+
+// Takes the comment commands, notes, divs and pauses out of `text` (its
+// lines are the slide's, comments still in, directives already blanked),
+// reporting what is not supported in the slide's warnings.
+SlideText take_apart(std::vector<std::string> lines, int first_line, const DeckOptions& options, Slide& slide,
+                     const std::string& file);
+
+//-----------------------------------------------------------------------------
+// [SECTION] Reveal steps (reveal.cpp)
+//-----------------------------------------------------------------------------
+
+// Sets the step of every block and list item of the slide, in document
+// order, and the slide's step count. A new step starts at an item of an
+// incremental list and at the first block or item after a reveal point;
+// never before the slide's first block, never with nothing to show.
+void assign_steps(Slide& slide, const SlideText& text);
+
+//-----------------------------------------------------------------------------
 // [SECTION] Images (image_check.cpp)
 //-----------------------------------------------------------------------------
 
@@ -88,14 +210,59 @@ std::vector<size_t> trailing_comments(std::string_view src, const std::vector<Co
 std::optional<std::string> check_image(const fs::path& path);
 
 //-----------------------------------------------------------------------------
+// [SECTION] Raw HTML (html.cpp)
+//-----------------------------------------------------------------------------
+
+struct HtmlTag {
+    std::string name;  // lower case
+    bool closing = false;
+    bool self_closing = false;
+};
+
+// `<name ...>`, `</name>`, `<name/>`; nothing for other text.
+std::optional<HtmlTag> parse_tag(std::string_view text);
+
+// What a tag does on a slide.
+enum class TagUse {
+    Break,            // br: a line break
+    Bold,             // b, strong
+    Italic,           // i, em
+    Code,             // code, kbd, tt, samp
+    Strike,           // s, del, strike
+    Heading,          // h1..h6 (in an HTML block)
+    Rule,             // hr (in an HTML block)
+    Block,            // p, div, li...: ends a paragraph (in an HTML block)
+    Drop,             // any other: dropped, its text kept
+    DropEmpty,        // img, video...: dropped (no text of their own)
+    DropWithContent,  // script, style: dropped with what they hold
+};
+TagUse tag_use(std::string_view name);
+
+// A tag that is not drawn, for `check`.
+struct DroppedTag {
+    int line = 0;
+    std::string name;
+    bool text_kept = true;  // false: nothing of it shows
+};
+
+// An HTML block as blocks: its text, `<br>` breaks, inline styles, block
+// tags ending paragraphs. `first_line` is the file line of its first line.
+std::vector<Block> html_blocks(std::string_view html, int first_line, std::vector<DroppedTag>& dropped);
+
+// Warnings for dropped tags, one a line naming its tags.
+void warn_dropped_tags(const std::vector<DroppedTag>& dropped, const std::string& file,
+                       std::vector<Diagnostic>& warnings);
+
+//-----------------------------------------------------------------------------
 // [SECTION] Markdown to blocks (markdown.cpp)
 //-----------------------------------------------------------------------------
 
-// Builds the slide's blocks from `md`, its Markdown with the comments
-// removed, whose first line is file line `first_line`. Also sets the slide's
-// title and reports unreadable images in its errors. Returns false when md4c
-// fails (the blocks then hold what was built before).
-bool build_blocks(std::string_view md, int first_line, const fs::path& base_dir, Slide& slide,
-                  const std::string& file);
+// Builds blocks from `md`, Markdown with the comments removed, whose first
+// line is file line `first_line`. Reports unreadable images in the slide's
+// errors, and what is not drawn as written (raw HTML, math) in its
+// warnings. `ok` is false when md4c fails (the blocks then hold what was
+// built before).
+std::vector<Block> build_blocks(std::string_view md, int first_line, const fs::path& base_dir, Slide& slide,
+                                const std::string& file, bool& ok);
 
 }  // namespace livedeck::deck::detail

@@ -82,6 +82,7 @@ private:
             break;
         }
         case Entry::Kind::Slide: show_->replay_slide(e.slide, e.t); break;
+        case Entry::Kind::Reveal: show_->replay_step(e.slide, e.step, e.t); break;
         case Entry::Kind::Screen:
             show_->replay_screen(e.text == "black"   ? show::Screen::Black
                                  : e.text == "white" ? show::Screen::White
@@ -186,14 +187,22 @@ public:
             const show::DemoSlot* slot = show_->demo(next_);
             const bool live = slot && slot->ran;
             const double start = t_ + 1.0;  // a moment to read the slide, as the presenter gives
+            const int steps = show_->slide(next_) ? show_->slide(next_)->steps : 0;
             if (!placed_slide_) {
                 replay.append(entry(t_, Entry::Kind::Slide, next_));
+                // Reveal steps: one every slide_seconds (on a demo slide, all at once).
+                for (int k = 1; k <= steps; ++k) {
+                    Entry reveal = entry(live ? t_ : t_ + slide_seconds_ * k, Entry::Kind::Reveal, next_);
+                    reveal.step = live ? steps : k;
+                    replay.append(reveal);
+                    if (live) break;
+                }
                 if (live) replay.append(entry(start, Entry::Kind::Run, next_));
                 placed_slide_ = true;
                 appended_ = 0;
             }
             if (!live) {
-                t_ += slide_seconds_;
+                t_ += slide_seconds_ * (1 + steps);
                 ++next_;
                 placed_slide_ = false;
                 continue;
@@ -413,6 +422,7 @@ int export_pngs(const ExportOptions& options, const std::atomic<bool>& interrupt
     const int digits = static_cast<int>(std::to_string(show.slide_count()).size());
     for (int i = 0; i < show.slide_count() && !interrupted; ++i) {
         show.apply({show::CommandKind::Jump, i}, 0.0);
+        show.apply({show::CommandKind::RevealAll}, 0.0);  // a picture of the slide: all of it
         for (int pass = 0; pass < 2; ++pass)
             views::draw_frame(gl, stage, views::Frame{show, ui, 0.0, 0, views::Role::Audience});
         char name[32];

@@ -28,12 +28,13 @@ const char* kind_name(Entry::Kind kind) {
     case Entry::Kind::Resume: return "resume";
     case Entry::Kind::Tick: return "tick";
     case Entry::Kind::End: return "end";
+    case Entry::Kind::Reveal: return "reveal";
     }
     return "?";
 }
 
 std::optional<Entry::Kind> kind_of(const std::string& name) {
-    for (int k = 0; k <= static_cast<int>(Entry::Kind::End); ++k)
+    for (int k = 0; k <= static_cast<int>(Entry::Kind::Reveal); ++k)
         if (name == kind_name(static_cast<Entry::Kind>(k))) return static_cast<Entry::Kind>(k);
     return std::nullopt;
 }
@@ -87,6 +88,12 @@ Recorder::Recorder(std::filesystem::path dir, const show::Presentation& show, do
     json slide = line_of(t, Entry::Kind::Slide);
     slide["slide"] = show.current();
     write_line(dump(slide), false);
+    if (show.reveal() > 0) {
+        json reveal = line_of(t, Entry::Kind::Reveal);
+        reveal["slide"] = show.current();
+        reveal["step"] = show.reveal();
+        write_line(dump(reveal), false);
+    }
     if (show.screen() != show::Screen::Slide) {
         json screen = line_of(t, Entry::Kind::Screen);
         screen["screen"] = show.screen() == show::Screen::Black ? "black" : "white";
@@ -155,6 +162,8 @@ void Recorder::snapshot_deck(const deck::Deck& d, double t) {
         for (const deck::ListItem& item : b->items)
             for (const deck::Block& c : item.blocks) stack.push_back(&c);
         for (const deck::Block& c : b->children) stack.push_back(&c);
+        for (const deck::Column& column : b->columns)
+            for (const deck::Block& c : column.blocks) stack.push_back(&c);
         if (b->kind != deck::BlockKind::Image) continue;
         const std::filesystem::path relative = b->image_path.lexically_relative(deck_dir.empty() ? "." : deck_dir);
         if (relative.empty() || *relative.begin() == "..") continue;  // outside the deck's folder: not copied
@@ -176,6 +185,11 @@ void Recorder::record(const show::SessionEvent& e) {
     case EventType::SlideShown:
         j = line_of(e.t, Entry::Kind::Slide);
         j["slide"] = e.slide;
+        break;
+    case EventType::StepShown:
+        j = line_of(e.t, Entry::Kind::Reveal);
+        j["slide"] = e.slide;
+        j["step"] = e.step;
         break;
     case EventType::ScreenChanged:
         j = line_of(e.t, Entry::Kind::Screen);
@@ -293,6 +307,10 @@ Recording parse(std::string_view text, const std::string& file) {
             case Entry::Kind::Screen: e.text = j.at("screen").get<std::string>(); break;
             case Entry::Kind::Run: e.text = j.at("demo").get<std::string>(); break;
             case Entry::Kind::Marker: e.text = j.value("title", ""); break;
+            case Entry::Kind::Reveal:
+                e.step = j.at("step").get<int>();
+                if (e.step < 0 || e.step > 1'000'000) throw std::runtime_error("bad reveal step");
+                break;
             case Entry::Kind::Trace: {
                 e.text = j.value("actor", "");
                 const auto tk = trace_kind_of(j.at("kind").get<std::string>());

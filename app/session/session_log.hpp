@@ -1,6 +1,6 @@
 // The session log: a recording of a talk is what happened, not pixels. A
 // directory holds `session.jsonl` (one JSON object a line: a header, then
-// timestamped events: the deck loaded, slides shown, blackouts, demo runs and
+// timestamped events: the deck loaded, slides shown (and their reveal steps), blackouts, demo runs and
 // every event of their traces, markers, pauses, the end), the deck's text
 // and images as they were at each (re)load, and the microphone's audio. Lines
 // are written and flushed as things happen, so a crash loses at most the
@@ -84,8 +84,9 @@ private:
 // One event of a recording, in the log's order.
 struct Entry {
     double t = 0;
-    enum class Kind { Deck, Slide, Screen, Run, Stop, Step, Trace, Marker, Pause, Resume, Tick, End } kind = Kind::End;
+    enum class Kind { Deck, Slide, Screen, Run, Stop, Step, Trace, Marker, Pause, Resume, Tick, End, Reveal } kind = Kind::End;
     int slide = -1;
+    int step = 0;                  // Reveal: the reveal step shown on the slide
     std::string text;              // Deck: the deck file (in the recording); Screen: slide|black|white;
                                    // Run: the demo; Marker: its title; Trace: the actor
     demos::Event trace;            // Trace (its t: seconds into the run)

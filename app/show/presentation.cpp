@@ -65,6 +65,7 @@ void deep_check(deck::Deck& d, const std::filesystem::path& deck_path) {
                     d.diagnostics.push_back({deck_path.string(), b.line, b.image_path.string() + ": " + *problem});
             for (const deck::ListItem& item : b.items) images(item.blocks);
             images(b.children);
+            for (const deck::Column& c : b.columns) images(c.blocks);
         }
     };
     for (const deck::Slide& slide : d.slides) {
@@ -87,11 +88,13 @@ void deep_check(deck::Deck& d, const std::filesystem::path& deck_path) {
 
 }  // namespace
 
-int check(const std::filesystem::path& deck_path, const DeckWarnings& warn) {
+int check(const std::filesystem::path& deck_path, const CheckOptions& options) {
     deck::Deck d = load_deck(deck_path);
+    if (options.more_warnings && !d.slides.empty()) {
+        const std::vector<deck::Diagnostic> more = options.more_warnings(d);
+        d.warnings.insert(d.warnings.end(), more.begin(), more.end());
+    }
     deep_check(d, deck_path);
-    if (warn && !d.slides.empty())
-        for (deck::Diagnostic& w : warn(d)) d.warnings.push_back(std::move(w));
     std::stable_sort(d.warnings.begin(), d.warnings.end(),
                      [](const deck::Diagnostic& a, const deck::Diagnostic& b) { return a.line < b.line; });
     for (const deck::Diagnostic& diagnostic : d.diagnostics) std::cerr << diagnostic.str() << "\n";
@@ -104,6 +107,11 @@ int check(const std::filesystem::path& deck_path, const DeckWarnings& warn) {
     if (!d.ok()) {
         std::cerr << d.diagnostics.size() << (d.diagnostics.size() == 1 ? " problem" : " problems") << warnings
                   << " in " << deck_path.string() << "\n";
+        return 1;
+    }
+    if (options.strict && n > 0) {
+        std::cerr << n << (n == 1 ? " warning" : " warnings") << " in " << deck_path.string()
+                  << ": errors with --strict\n";
         return 1;
     }
     std::cout << deck_path.string() << ": " << d.slides.size() << " slides, ok" << warnings << "\n";
@@ -153,8 +161,21 @@ void Presentation::emit(double t, EventType type, int slide, std::string text) {
 
 void Presentation::apply(const Command& command, double t) {
     switch (command.kind) {
-    case CommandKind::Next: go(current_ + 1, t); break;
-    case CommandKind::Previous: go(current_ - 1, t); break;
+    case CommandKind::Next:
+        if (const deck::Slide* s = slide(current_); s && reveal_ < s->steps) show_step(reveal_ + 1, t);
+        else go(current_ + 1, t);
+        break;
+    case CommandKind::Previous:
+        if (reveal_ > 0) {
+            show_step(reveal_ - 1, t);
+        } else if (current_ > 0) {
+            go(current_ - 1, t);  // back to where it was left: every step shown
+            if (const deck::Slide* s = slide(current_); s && s->steps > 0) show_step(s->steps, t);
+        }
+        break;
+    case CommandKind::RevealAll:
+        if (const deck::Slide* s = slide(current_); s && reveal_ != s->steps) show_step(s->steps, t);
+        break;
     case CommandKind::First: go(0, t); break;
     case CommandKind::Last: go(slide_count() - 1, t); break;
     case CommandKind::Jump:
@@ -192,9 +213,17 @@ void Presentation::go(int index, double t) {
     const int target = std::clamp(index, 0, std::max(0, slide_count() - 1));
     if (target == current_) return;
     current_ = target;
+    reveal_ = 0;
     timer_.slide_changed(t);
     slide_shown_at_ = t;
     emit(t, EventType::SlideShown, current_);
+}
+
+void Presentation::show_step(int step, double t) {
+    reveal_ = step;
+    SessionEvent e{t, EventType::StepShown, current_, {}, {}, {}};
+    e.step = step;
+    if (listener_) listener_(e);
 }
 
 const deck::Slide* Presentation::slide(int index) const {
@@ -220,6 +249,8 @@ void Presentation::reload(double t) {
     deck_ = std::move(fresh);
     make_slots();
     current_ = std::clamp(current_, 0, std::max(0, slide_count() - 1));
+    // The step shown stays, as far as the new slide has steps.
+    reveal_ = std::min(reveal_, slide(current_) ? slide(current_)->steps : 0);
     emit(t, EventType::DeckLoaded, -1, deck_.path.string());
 }
 
@@ -352,12 +383,20 @@ void Presentation::replay_deck(deck::Deck fresh, double t) {
     deck_ = std::move(fresh);
     make_slots();
     current_ = std::clamp(current_, 0, std::max(0, slide_count() - 1));
+    reveal_ = std::min(reveal_, slide(current_) ? slide(current_)->steps : 0);
     emit(t, EventType::DeckLoaded, -1, deck_.path.string());
 }
 
 void Presentation::replay_slide(int index, double t) {
     if (index < 0 || index >= slide_count()) return;
     go(index, t);
+}
+
+void Presentation::replay_step(int index, int step, double t) {
+    const deck::Slide* s = slide(index);
+    if (!s || index != current_ || step < 0) return;
+    const int wanted = std::min(step, s->steps);
+    if (wanted != reveal_) show_step(wanted, t);
 }
 
 void Presentation::replay_screen(Screen screen, double t) {

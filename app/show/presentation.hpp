@@ -41,8 +41,8 @@ enum class Screen {
 };
 
 enum class CommandKind {
-    Next,        // the next slide
-    Previous,    // the previous slide
+    Next,        // the slide's next reveal step, else the next slide
+    Previous,    // the slide's previous reveal step, else the previous slide (all shown)
     First,       // the first slide
     Last,        // the last slide
     Jump,        // slide `slide` (0-based; one that does not exist is ignored)
@@ -55,6 +55,7 @@ enum class CommandKind {
     TimerPause,  // pause the presenter's timer, or resume it
     TimerReset,  // the timer back to 00:00, waiting for the next slide change
     Reload,      // read the deck file again
+    RevealAll,   // every reveal step of the current slide at once (exports, shots)
 };
 
 struct Command {
@@ -65,7 +66,8 @@ struct Command {
 enum class EventType {
     DeckLoaded,   // text: the deck's path
     DeckRejected, // a reload kept the last good deck; text: the first problem
-    SlideShown,   // slide: 0-based
+    SlideShown,   // slide: 0-based (at reveal step 0)
+    StepShown,    // slide; step: the reveal step now shown on it
     ScreenChanged,// text: "slide", "black" or "white"
     DemoRun,      // slide; text: the demo's name; params: its parameters
     DemoStop,     // slide
@@ -83,6 +85,7 @@ struct SessionEvent {
     std::string text;
     std::map<std::string, std::string> params;  // DemoRun: animals, delay, as the slide gives them
     demos::Event trace;                         // Trace
+    int step = 0;                               // StepShown
 };
 
 // [SECTION] Demo slots -------------------------------------------------------
@@ -182,6 +185,9 @@ public:
     int slide_count() const { return static_cast<int>(deck_.slides.size()); }
     int current() const { return current_; }  // 0-based
     const deck::Slide* slide(int index) const;
+    // The reveal step shown on the current slide (0: its first view; at
+    // most the slide's steps).
+    int reveal() const { return reveal_; }
     Screen screen() const { return screen_; }
     const Timer& timer() const { return timer_; }
     double slide_shown_at() const { return slide_shown_at_; }
@@ -213,6 +219,7 @@ public:
     // instead of commands, with no demo run live.
     void replay_deck(deck::Deck deck, double t);
     void replay_slide(int index, double t);
+    void replay_step(int index, int step, double t);
     void replay_screen(Screen screen, double t);
     void replay_run(int slide, double t);
     // `actor` names the event's actor (a recording stores the names).
@@ -220,6 +227,7 @@ public:
 
 private:
     void go(int index, double t);
+    void show_step(int step, double t);  // on the current slide
     void run(double t);
     void stop(double t);
     void restart(double t);
@@ -232,6 +240,7 @@ private:
     Options options_;
     deck::Deck deck_;
     int current_ = 0;
+    int reveal_ = 0;
     Screen screen_ = Screen::Slide;
     Timer timer_;
     double slide_shown_at_ = 0;
@@ -244,11 +253,16 @@ private:
     Listener listener_;
 };
 
-// Validates a deck: prints every diagnostic as file:line: message, then
-// the warnings `warn` finds in a deck that loaded (the views' legibility
-// check, for one). Returns 0 when there is no error (warnings or not), 1
-// otherwise.
-using DeckWarnings = std::function<std::vector<deck::Diagnostic>(const deck::Deck&)>;
-int check(const std::filesystem::path& deck_path, const DeckWarnings& warn = {});
+// How `check` goes.
+struct CheckOptions {
+    bool strict = false;  // warnings are errors (exit 1)
+    // More warnings, from what the model cannot see (the views' layout).
+    std::function<std::vector<deck::Diagnostic>(const deck::Deck&)> more_warnings;
+};
+
+// Validates a deck: prints every error as file:line: message, and every
+// warning as file:line: warning: message. Returns 0 when it has no errors
+// (and, with strict, no warnings), 1 otherwise.
+int check(const std::filesystem::path& deck_path, const CheckOptions& options = {});
 
 }  // namespace livedeck::show

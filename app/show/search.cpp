@@ -19,6 +19,13 @@ void append_blocks(const std::vector<deck::Block>& blocks, std::string& out) {
         case deck::BlockKind::Image: out += b.alt; break;
         case deck::BlockKind::Quote: append_blocks(b.children, out); break;
         case deck::BlockKind::Rule: break;
+        case deck::BlockKind::Table:
+            for (const deck::TableRow& row : b.rows)
+                for (const std::vector<deck::Span>& cell : row.cells) out += deck::plain_text(cell) + " ";
+            break;
+        case deck::BlockKind::Columns:
+            for (const deck::Column& c : b.columns) append_blocks(c.blocks, out);
+            break;
         }
         out += '\n';
     }

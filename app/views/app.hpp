@@ -51,6 +51,7 @@ struct ShotOptions {
     std::string slide;  // 1-based number or a demo name; empty: 1
     bool run = false;
     std::optional<double> at;  // seconds after the demo started
+    std::optional<int> step;   // the reveal step to show (default: all of the slide)
     int width = 1920, height = 1080;
 };
 

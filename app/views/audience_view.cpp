@@ -2,6 +2,7 @@
 // the slide number. Nothing meant for the presenter alone: no notes, no
 // diagnostics with file paths (the console lists those).
 #include <algorithm>
+#include <climits>
 #include <span>
 
 #include "views/layouts.hpp"
@@ -18,10 +19,11 @@ const deck::Block* title_of(const deck::Slide& s) {
     return !s.blocks.empty() && s.blocks.front().kind == deck::BlockKind::Heading ? &s.blocks.front() : nullptr;
 }
 
-// A slide's title (with its accent rule) and, on a demo slide, the text
-// above the panes; returns the y below them. With `draw` false it only
-// measures: demo_top() and draw_slide() share it, so they agree.
-float slide_top(const Canvas& canvas, const deck::Slide& s, render::ImageCache& images, bool draw) {
+// A demo slide's title (with its accent rule) and the text above the panes;
+// returns the y below them. With `draw` false it only measures: demo_top()
+// and draw_slide() share it, so they agree.
+float slide_top(const Canvas& canvas, const deck::Slide& s, render::ImageCache& images, bool draw,
+                int reveal = INT_MAX) {
     const Theme& t = *canvas.theme;
     const float left = t.layout.margin_x;
     const float width = t.canvas_width - 2 * t.layout.margin_x;
@@ -33,11 +35,16 @@ float slide_top(const Canvas& canvas, const deck::Slide& s, render::ImageCache& 
         if (draw) canvas.rect(ImVec2(left, y + 8), ImVec2(left + 110, y + 14), t.color.accent, 3);
         y += t.layout.heading_gap;
     }
-    if (s.demo && !body.empty()) y = draw_blocks(canvas, images, body, left, y, width, draw) + t.layout.block_gap;
+    if (s.demo && !body.empty()) {
+        Flow flow;
+        flow.draw = draw;
+        flow.reveal = reveal;
+        y = draw_blocks(canvas, images, body, left, y, width, flow) + t.layout.block_gap;
+    }
     return y;
 }
 
-void draw_slide(const Canvas& canvas, const Frame& frame, int index, Stage& stage, Intents* intents) {
+void draw_slide(const Canvas& canvas, const Frame& frame, int index, int reveal, Stage& stage, Intents* intents) {
     const Theme& t = *canvas.theme;
     const show::Presentation& show = frame.show;
     const deck::Slide& s = *show.slide(index);
@@ -45,30 +52,26 @@ void draw_slide(const Canvas& canvas, const Frame& frame, int index, Stage& stag
     const float width = t.canvas_width - 2 * t.layout.margin_x;
     const float bottom = t.canvas_height - t.layout.margin_bottom;
 
-    const deck::Block* heading = title_of(s);
-    const std::span<const deck::Block> body(s.blocks.data() + (heading ? 1 : 0),
-                                            s.blocks.size() - (heading ? 1 : 0));
-    const bool title_slide = index == 0 && !s.demo;
-
-    if (title_slide) {
-        // Centred vertically: title, accent rule, then the rest.
-        float h = heading ? draw_spans(canvas, heading->spans, {}, width, {t.size.title, true, t.color.heading}, false) : 0;
-        h += t.layout.heading_gap * 1.5f;
-        const float rest = draw_blocks(canvas, stage.images(), body, left, 0, width, false);
-        float y = std::max(t.layout.margin_top, (t.canvas_height - h - rest) * 0.5f);
-        if (heading) y += draw_spans(canvas, heading->spans, ImVec2(left, y), width, {t.size.title, true, t.color.heading});
-        canvas.rect(ImVec2(left, y + 18), ImVec2(left + 160, y + 26), t.color.accent, 4);
-        y += t.layout.heading_gap * 1.5f;
-        draw_blocks(canvas, stage.images(), body, left, y, width);
+    if (const show::DemoSlot* demo = show.demo(index)) {
+        // The panes take what the title and the text leave.
+        const float y = slide_top(canvas, s, stage.images(), true, reveal);
+        DemoFrame f = demo_frame(*demo, frame.t);
+        if (demo->view.timeline) f.axis = shared_timeline_axis(show, frame.t);
+        draw_demo(canvas, f, y, intents);
     } else {
-        const float y = slide_top(canvas, s, stage.images(), true);
-        if (const show::DemoSlot* demo = show.demo(index)) {
-            DemoFrame f = demo_frame(*demo, frame.t);
-            if (demo->view.timeline) f.axis = shared_timeline_axis(show, frame.t);
-            draw_demo(canvas, f, y, intents);
-        } else if (!s.demo) {
-            draw_blocks(canvas, stage.images(), body, left, y, width);
+        // Its title, then the rest fitted into the box below it (the title
+        // slide centred: title, accent rule, the rest).
+        const SlideLayout l = layout_slide(canvas, stage.images(), s, index == 0);
+        if (l.title_slide) {
+            if (l.heading)
+                draw_spans(canvas, l.heading->spans, ImVec2(left, l.heading_y), width,
+                           {t.size.title, true, t.color.heading});
+            canvas.rect(ImVec2(left, l.rule_y), ImVec2(left + 160, l.rule_y + 8), t.color.accent, 4);
+        } else if (l.heading) {
+            draw_spans(canvas, l.heading->spans, ImVec2(left, l.heading_y), width, {t.size.h1, true, t.color.heading});
+            canvas.rect(ImVec2(left, l.rule_y), ImVec2(left + 110, l.rule_y + 6), t.color.accent, 3);
         }
+        draw_body(canvas, stage.images(), l, reveal);
     }
 
     // Footer: the slide number, and the jump prompt while digits are typed.
@@ -107,12 +110,8 @@ void draw_no_deck(const Canvas& canvas, const Frame& frame) {
 
 }  // namespace
 
-float demo_top(const Canvas& canvas, const deck::Slide& slide, render::ImageCache& images) {
-    return slide_top(canvas, slide, images, false);
-}
-
 void draw_slide_canvas(const Canvas& ui, ImVec2 min, float width, const Frame& frame, int index, Stage& stage,
-                       Intents* intents) {
+                       Intents* intents, int reveal) {
     const Theme& t = *ui.theme;
     Canvas canvas = ui;
     canvas.origin = ui.screen(min);
@@ -120,11 +119,16 @@ void draw_slide_canvas(const Canvas& ui, ImVec2 min, float width, const Frame& f
     canvas.gradient(ImVec2(0, 0), ImVec2(t.canvas_width, t.canvas_height), t.color.background,
                     t.color.background_edge);
     canvas.clip(ImVec2(0, 0), ImVec2(t.canvas_width, t.canvas_height));
+    if (reveal < 0) reveal = index == frame.show.current() ? frame.show.reveal() : INT_MAX;
     if (frame.show.slide(index))
-        draw_slide(canvas, frame, index, stage, intents);
+        draw_slide(canvas, frame, index, reveal, stage, intents);
     else
         draw_no_deck(canvas, frame);
     canvas.unclip();
+}
+
+float demo_top(const Canvas& canvas, const deck::Slide& slide, render::ImageCache& images) {
+    return slide_top(canvas, slide, images, false);
 }
 
 }  // namespace livedeck::views

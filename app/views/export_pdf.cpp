@@ -168,6 +168,7 @@ cairo_status_t draw_pages(cairo_surface_t* surface, show::Presentation& show, do
 
     for (int i = 0; i < show.slide_count(); ++i) {
         show.apply({show::CommandKind::Jump, i}, t);
+        show.apply({show::CommandKind::RevealAll}, t);  // a page shows the whole slide
         const deck::Slide& slide = *show.slide(i);
         const float height = theme.canvas_height + (notes ? notes_strip(page, slide.notes, false) : 0);
         cairo_pdf_surface_set_size(surface, theme.canvas_width * points_per_unit, height * points_per_unit);

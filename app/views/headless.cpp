@@ -36,6 +36,18 @@ int shot(const ShotOptions& options) {
     }
     render::Headless gl(options.width, options.height);
     show.apply({show::CommandKind::Jump, index}, 0.0);
+    if (options.step) {
+        const int steps = show.slide(index)->steps;
+        if (*options.step > steps) {
+            std::cerr << "livedeck shot: slide " << index + 1 << " has " << steps
+                      << (steps == 1 ? " reveal step" : " reveal steps") << " after its first view, not "
+                      << *options.step << "\n";
+            return 2;
+        }
+        for (int k = 0; k < *options.step; ++k) show.apply({show::CommandKind::Next}, 0.0);
+    } else {
+        show.apply({show::CommandKind::RevealAll}, 0.0);  // the whole slide
+    }
     double t = 0;
     if (options.run) {
         const show::DemoSlot* slot = show.current_demo();

@@ -26,9 +26,10 @@ float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale);
 
 // A slide on a canvas `width` design units wide whose top-left is at `min`
 // of the `ui` canvas. With `intents` the slide is live: demo buttons, and
-// (outside the audience's window) the jump prompt.
+// (outside the audience's window) the jump prompt. `reveal` is the reveal
+// step to show; -1: the show's for the current slide, all of any other.
 void draw_slide_canvas(const Canvas& ui, ImVec2 min, float width, const Frame& frame, int index, Stage& stage,
-                       Intents* intents);
+                       Intents* intents, int reveal = -1);
 
 // A demo slide's demo at some time: everything its panes show.
 struct DemoFrame {

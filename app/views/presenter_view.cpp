@@ -83,14 +83,23 @@ void draw_presenter(const Canvas& ui, const Frame& frame, Stage& stage, Intents&
     }
     // Time on this slide, while the timer runs (it ticks with it).
     std::string position = "slide " + std::to_string(show.current() + 1) + " of " + std::to_string(show.slide_count());
+    const deck::Slide* shown = show.slide(show.current());
+    const int steps = shown ? shown->steps : 0;
+    if (steps > 0) position += "   \xC2\xB7   step " + std::to_string(show.reveal() + 1) + " of " + std::to_string(steps + 1);
     if (timer.started() && !timer.paused())
         position += "   \xC2\xB7   on this slide " + clock_text(frame.t - show.slide_shown_at());
     ui.text(Face::Sans, t.size.small, ImVec2(x, margin + t.size.h1 + 4), t.color.muted, position);
     const float next_y = margin + t.size.h1 + 60;
-    ui.text(Face::SansBold, t.size.small, ImVec2(x, next_y), t.color.pane_title, "NEXT");
+    // Next: the slide's next reveal step while it has one, else the next slide.
+    const bool next_step = show.reveal() < steps;
+    ui.text(Face::SansBold, t.size.small, ImVec2(x, next_y), t.color.pane_title,
+            next_step ? "NEXT  (step " + std::to_string(show.reveal() + 2) + " of " + std::to_string(steps + 1) + ")"
+                      : std::string("NEXT"));
     const float thumb_h = w * t.canvas_height / t.canvas_width;
-    if (show.current() + 1 < show.slide_count())
-        draw_slide_canvas(ui, ImVec2(x, next_y + 36), w, frame, show.current() + 1, stage, nullptr);
+    if (next_step)
+        draw_slide_canvas(ui, ImVec2(x, next_y + 36), w, frame, show.current(), stage, nullptr, show.reveal() + 1);
+    else if (show.current() + 1 < show.slide_count())
+        draw_slide_canvas(ui, ImVec2(x, next_y + 36), w, frame, show.current() + 1, stage, nullptr, 0);
     else
         ui.text(Face::Sans, t.size.small, ImVec2(x, next_y + 36), t.color.muted, "End of the deck");
 

@@ -106,6 +106,7 @@ std::string title_of(const show::Presentation& show, Role role) {
     if (!s) return name + " - " + show.deck().path.string() + " (cannot be shown)";
     std::string title = name + " - " + std::to_string(show.current() + 1) + "/" + std::to_string(show.slide_count());
     if (!s->title.empty()) title += " - " + s->title;
+    if (s->steps > 0) title += " - step " + std::to_string(show.reveal() + 1) + "/" + std::to_string(s->steps + 1);
     return title;
 }
 
