@@ -72,9 +72,12 @@ text=$(tesseract "$work/step.png" - 2>/dev/null)
 grep -q 'finished in' <<<"$text" || fail "hand-driven demo did not step: $text"
 
 # Tab: the presenter's layout, with the notes.
+# The title does not change, so read the screen until the next frame shows it.
 xdotool key --window "$wid" Tab
-grab "$work/presenter.png"
-tesseract "$work/presenter.png" - 2>/dev/null | grep -q "NOTES" || fail "Tab did not show the presenter layout"
+deadline=$((SECONDS + 30))
+until grab "$work/presenter.png" && tesseract "$work/presenter.png" - 2>/dev/null | grep -q "NOTES"; do
+  [ $SECONDS -lt $deadline ] || fail "Tab did not show the presenter layout"
+done
 xdotool key --window "$wid" Tab
 
 # Resizing: the slide is laid out again for the new size.
