@@ -22,7 +22,7 @@ std::string temp(const std::string& name) {
 }
 
 std::string command(const std::string& arguments) {
-    return "ASAN_OPTIONS=detect_leaks=0 " + program() + " " + arguments;
+    return program() + " " + arguments;
 }
 
 // The frame on screen at `seconds`: the last one starting at or before it.

@@ -19,11 +19,8 @@ using livedeck::test::run_command;
 
 namespace {
 
-// Under AddressSanitizer, Mesa's GL driver leaks a few bytes from a library
-// it unloads at exit, which LeakSanitizer cannot attribute (or suppress):
-// leak checking is off for the program these tests run.
 std::string shot(const std::string& arguments) {
-    return "ASAN_OPTIONS=detect_leaks=0 " + program() + " shot " + arguments;
+    return program() + " shot " + arguments;
 }
 
 std::string ocr(const std::string& png) {

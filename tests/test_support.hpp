@@ -11,6 +11,20 @@
 
 namespace livedeck::test {
 
+// How much slower a sanitizer build runs the code under test. A test that
+// asserts throughput (a thousand requests in about one delay) multiplies its
+// bound by it: under ThreadSanitizer (and, less, AddressSanitizer), Asio,
+// Beast and the client run several times slower, and the bound then still
+// tells concurrent requests (about one delay) from sequential ones (a
+// thousand delays), without timing the tool.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr double sanitizer_slowdown = 4;
+#elif defined(__SANITIZE_ADDRESS__)
+inline constexpr double sanitizer_slowdown = 2;
+#else
+inline constexpr double sanitizer_slowdown = 1;
+#endif
+
 // Threads of this process right now (/proc/self/task).
 inline std::size_t thread_count() {
     std::size_t n = 0;

@@ -71,8 +71,11 @@ bool write_file(const std::string& path, const std::vector<std::uint8_t>& bytes,
         error = "cannot write " + path + ": " + std::strerror(errno);
         return false;
     }
-    const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file.get()) == bytes.size() &&
-                         std::fflush(file.get()) == 0;
+    // No bytes (a chapter list of an export stopped at once): an empty file,
+    // and no fwrite, whose buffer may not be null even for a size of 0.
+    const bool written =
+        (bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), file.get()) == bytes.size()) &&
+        std::fflush(file.get()) == 0;
     const int write_errno = errno;
     const bool closed = std::fclose(file.release()) == 0;
     if (!written || !closed) {

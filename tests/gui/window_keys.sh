@@ -72,14 +72,13 @@ text=$(tesseract "$work/step.png" - 2>/dev/null)
 grep -q 'finished in' <<<"$text" || fail "hand-driven demo did not step: $text"
 
 # Tab: the presenter's layout, with the notes.
+# The title does not change, so read the screen until the next frame shows it.
 xdotool key --window "$wid" Tab
-deadline=$((SECONDS + 20))
-while [ $SECONDS -lt $deadline ]; do  # the next frame shows it; grab until it does
-  grab "$work/presenter.png"
-  # Sparse text (--psm 11): the notes sit apart from the slide's blocks.
-  tesseract "$work/presenter.png" - --psm 11 2>/dev/null | grep -q "NOTES" && break
+deadline=$((SECONDS + 30))
+# Sparse text (--psm 11): the notes sit apart from the slide's blocks.
+until grab "$work/presenter.png" && tesseract "$work/presenter.png" - --psm 11 2>/dev/null | grep -q "NOTES"; do
+  [ $SECONDS -lt $deadline ] || fail "Tab did not show the presenter layout"
 done
-tesseract "$work/presenter.png" - --psm 11 2>/dev/null | grep -q "NOTES" || fail "Tab did not show the presenter layout"
 xdotool key --window "$wid" Tab
 
 # Resizing: the slide is laid out again for the new size.
