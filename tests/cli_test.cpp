@@ -285,14 +285,14 @@ TEST(Cli, CheckSaysExactlyWhatADialectDeckLoses) {
     const std::string dir = livedeck::test::source_dir() + "/tests/data/decks/dialects/";
     struct Case {
         const char* deck;
-        std::vector<std::string> warnings;  // after "warning: DIR"
+        std::vector<std::string> warnings;  // "file:line: message", printed as DIR file:line: warning: message
         const char* summary;
     };
     const std::vector<Case> cases = {
         {"presenterm.md",
          {"presenterm.md:5: front matter key 'theme' is not used by livedeck: ignored",
           "presenterm.md:60: presenterm command 'jump_to_middle' is not supported: ignored"},
-         "5 slides, ok, 2 warnings"},
+         "5 slides, ok (2 warnings)"},
         {"slidev.md",
          {"slidev.md:2: front matter key 'theme' is not used by livedeck: ignored",
           "slidev.md:4: front matter key 'class' is not used by livedeck: ignored",
@@ -300,22 +300,25 @@ TEST(Cli, CheckSaysExactlyWhatADialectDeckLoses) {
           "slidev.md:28: math is shown as its LaTeX source: livedeck does not typeset it",
           "slidev.md:30: raw HTML <div> is not drawn: its text is kept",
           "slidev.md:33: slide front matter key 'layout' is not used by livedeck: ignored"},
-         "4 slides, ok, 6 warnings"},
+         "4 slides, ok (6 warnings)"},
         {"marp.md",
          {"marp.md:3: front matter key 'theme' is not used by livedeck: ignored",
           "marp.md:4: front matter key 'paginate' is not used by livedeck: ignored",
           "marp.md:7: Marp directives are not supported: ignored (_class)",
           "marp.md:22: Marp directives are not supported: ignored (backgroundColor)"},
-         "2 slides, ok, 4 warnings"},
-        {"revealjs.md", {"revealjs.md:21: reveal.js slide attributes are not supported: ignored"}, "3 slides, ok, 1 warning"},
+         "2 slides, ok (4 warnings)"},
+        {"revealjs.md", {"revealjs.md:21: reveal.js slide attributes are not supported: ignored"}, "3 slides, ok (1 warning)"},
         {"pandoc.md", {"pandoc.md:53: Pandoc div '.callout' is not supported: its content is shown as is"},
-         "4 slides, ok, 1 warning"},
+         "4 slides, ok (1 warning)"},
     };
     for (const Case& c : cases) {
         const auto out = run_command(program() + " check " + dir + c.deck);
         EXPECT_EQ(out.status, 0) << out.text;
         std::string expected;
-        for (const std::string& w : c.warnings) expected += "warning: " + dir + w + "\n";
+        for (const std::string& w : c.warnings) {
+            const auto colon = w.find(": ");  // after file:line
+            expected += dir + w.substr(0, colon) + ": warning:" + w.substr(colon + 1) + "\n";
+        }
         expected += dir + c.deck + ": " + c.summary + "\n";
         EXPECT_EQ(out.text, expected);
         // --strict: the same warnings, and they fail the check.
@@ -342,10 +345,10 @@ TEST(Cli, CheckWarnsWhereASlideIsCutEvenAtTheSmallestText) {
     // The 60 lines start at line 10: at 22 px, 25 of them fit under the title
     // (793 px: 26 of padding, 31 a line). 18 of the 40 bullets (line 76 on) fit.
     const std::string cut = " does not fit even at the smallest text (body 24 px, code 22 px): cut from here to the slide's end\n";
-    EXPECT_EQ(out.text, "warning: " + deck + ":35: slide 2" + cut +
-                            "warning: " + deck + ":94: slide 3" + cut +
-                            "warning: " + deck + ":122: slide 4: a line here is too wide even at the smallest text: cut at "
+    EXPECT_EQ(out.text, deck + ":35: warning: slide 2" + cut +
+                            deck + ":94: warning: slide 3" + cut +
+                            deck + ":122: warning: slide 4: a line here is too wide even at the smallest text: cut at "
                             "the right edge\n" +
-                            deck + ": 5 slides, ok, 3 warnings\n");
+                            deck + ": 5 slides, ok (3 warnings)\n");
     EXPECT_EQ(run_command(program() + " check --strict " + deck).status, 1);
 }

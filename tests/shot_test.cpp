@@ -185,7 +185,7 @@ TEST(Shot, ATableIsDrawnAsATable) {
 }
 
 TEST(Shot, ColumnsSitSideBySide) {
-    for (const auto& [deck, slide, left, right] : {std::tuple{"presenterm.md", "4", "Left", "main()"},
+    for (const auto& [deck, slide, left, right] : {std::tuple{"presenterm.md", "4", "Left", "fn"},
                                                    std::tuple{"pandoc.md", "4", "Left", "Right"}}) {
         const std::string png = ::testing::TempDir() + "columns.png";
         const auto out = run_command(shot("-o " + png + " --slide " + slide + " " + dialect(deck)));
