@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache
   # UI, window, GL
   libimgui-dev libglfw3-dev python3-glad libegl-dev libgl-dev libegl-mesa0 libglx-mesa0 libgl1-mesa-dri
   # demos: HTTP client, event loop and HTTP server
