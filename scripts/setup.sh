@@ -23,6 +23,9 @@ packages=(
   pulseaudio pulseaudio-utils poppler-utils
   # benchmark scripts
   time bc curl
+  # fuzzing (scripts/fuzz.sh): clang and its libFuzzer; clang 16, as Debian's
+  # clang 14 cannot build the runtime (no std::source_location)
+  clang-16 libclang-rt-16-dev
 )
 
 missing=()
