@@ -24,6 +24,9 @@ packages=(
   pulseaudio pulseaudio-utils poppler-utils
   # benchmark scripts (ab: bench/ab.sh; asyncio + aiohttp, the original talk's stack: bench/python_aiohttp.sh)
   time bc curl apache2-utils python3-aiohttp
+  # fuzzing (scripts/fuzz.sh): clang and its libFuzzer; clang 16, as Debian's
+  # clang 14 cannot build the runtime (no std::source_location)
+  clang-16 libclang-rt-16-dev
 )
 
 missing=()

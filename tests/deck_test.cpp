@@ -554,6 +554,18 @@ TEST(DeckMarkdown, EveryBlockHasALine) {
     EXPECT_EQ(d.slides[1].blocks.at(1).line, 7);
 }
 
+// Found by fuzz_deck: a lone CR breaks the line for md4c only, and the block
+// after a rule got the line past its slide (past the deck, at its end).
+TEST(DeckMarkdown, ABlockLineIsAlwaysInItsSlide) {
+    auto d = parse("***\r*");
+    ASSERT_EQ(d.slides.size(), 1u);
+    ASSERT_EQ(d.slides[0].blocks.size(), 2u);
+    for (const Block& b : d.slides[0].blocks) EXPECT_EQ(b.line, 1);
+    d = parse("# A\n***\r*\n---\n# B\n");
+    ASSERT_EQ(d.slides.size(), 2u);
+    for (const Block& b : d.slides[0].blocks) EXPECT_LE(b.line, 2);
+}
+
 // A FIFO would block the open: a deck or an image must be a regular file.
 TEST(DeckRobustness, AFifoIsNeitherADeckNorAnImage) {
     const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "livedeck_fifo";

@@ -194,6 +194,10 @@ TEST(SessionLog, CorruptAndHostileLinesStopTheLogWithFileAndLine) {
         {"{\"t\":1,\"e\":\"trace\",\"slide\":1,\"kind\":\"text\"}", "bad event"},
         {"{\"t\":\"soon\",\"e\":\"slide\"}", "bad event"},
         {"{\"t\":1,\"e\":\"trace\",\"slide\":1,\"rt\":1,\"kind\":\"nope\"}", "unknown trace event 'nope'"},
+        // Numbers no int holds (found by fuzz_session_log: converting them was undefined).
+        {"{\"t\":1,\"e\":\"slide\",\"slide\":3e59}", "bad slide number"},
+        {"{\"t\":1,\"e\":\"slide\",\"slide\":1.5}", "bad slide number"},
+        {"{\"t\":1,\"e\":\"trace\",\"slide\":1,\"rt\":1,\"kind\":\"text\",\"line\":-1e300}", "bad line number"},
     };
     for (const Case& c : cases) {
         const session::Recording r = session::parse(header + "{\"t\":0.5,\"e\":\"slide\",\"slide\":0}\n" + c.line + "\n", "log");
@@ -203,6 +207,8 @@ TEST(SessionLog, CorruptAndHostileLinesStopTheLogWithFileAndLine) {
         EXPECT_EQ(r.entries.size(), 1u) << "the good line before it is kept";
     }
     EXPECT_EQ(session::parse("{\"hello\":1}\n", "log").problems.at(0).str(),
+              "log:1: not a livedeck session log (no header of format 1)");
+    EXPECT_EQ(session::parse("{\"livedeck\":\"0.1.0\",\"format\":3e59}\n", "log").problems.at(0).str(),
               "log:1: not a livedeck session log (no header of format 1)");
     EXPECT_FALSE(session::parse("", "log").problems.empty());
     EXPECT_FALSE(session::parse(std::string(session::max_line_bytes + 10, 'x'), "log").problems.empty());

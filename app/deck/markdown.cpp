@@ -91,6 +91,9 @@ private:
         return first_line_ + static_cast<int>(idx);
     }
 
+    // The slide's last file line.
+    int last_line() const { return first_line_ + std::max(static_cast<int>(lines_.size()), 1) - 1; }
+
     // First line at or after the cursor for which `pred` holds; 0 if none.
     template <class Pred>
     int search(Pred pred) const {
@@ -140,7 +143,10 @@ private:
 
     // Appends a finished block to the nearest kept container.
     void append(Block b) {
-        if (b.line == 0) b.line = std::max(cursor_, first_line_);  // nothing better known
+        // Nothing better known: where the last block ended, within the slide (a
+        // rule moves the cursor past its line, and a lone CR, a line break to
+        // md4c, is none to the deck, so it may point past the slide's end).
+        if (b.line == 0) b.line = std::clamp(cursor_, first_line_, last_line());
         for (size_t i = stack_.size(); i-- > 0;) {
             Frame& f = stack_[i];
             if (f.skip) continue;

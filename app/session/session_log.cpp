@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace livedeck::session {
 
@@ -43,6 +44,18 @@ std::optional<demos::EventKind> trace_kind_of(const std::string& name) {
     for (int k = 0; k <= static_cast<int>(demos::EventKind::Done); ++k)
         if (name == demos::to_string(static_cast<demos::EventKind>(k))) return static_cast<demos::EventKind>(k);
     return std::nullopt;
+}
+
+// An integer field of a log line, or `fallback` when it is absent. A value
+// that is no integer in [low, high] (1.5, 1e300, "x") throws: converting it
+// to int as it stands would be undefined.
+int int_field(const json& j, const char* key, int fallback, int low, int high) {
+    const auto it = j.find(key);
+    if (it == j.end()) return fallback;
+    const double value = it->is_number() ? it->get<double>() : std::nan("");
+    if (!(value >= low && value <= high) || value != std::floor(value))
+        throw std::runtime_error(std::string("bad ") + key + " number");
+    return static_cast<int>(value);
 }
 
 // Times are written to the microsecond: enough, and short.
@@ -282,7 +295,9 @@ Recording parse(std::string_view text, const std::string& file) {
         }
         try {
             if (!header) {
-                if (!j.contains("livedeck") || j.value("format", 0) != format_version) {
+                const auto format = j.find("format");
+                if (!j.contains("livedeck") || format == j.end() || !format->is_number_integer() ||
+                    *format != format_version) {
                     problem(number, "not a livedeck session log (no header of format " +
                                         std::to_string(format_version) + ")");
                     break;
@@ -300,8 +315,7 @@ Recording parse(std::string_view text, const std::string& file) {
             const auto kind = kind_of(j.at("e").get<std::string>());
             if (!kind) throw std::runtime_error("unknown event '" + j.at("e").get<std::string>() + "'");
             e.kind = *kind;
-            e.slide = j.value("slide", -1);
-            if (e.slide < -1 || e.slide > 1'000'000) throw std::runtime_error("bad slide number");
+            e.slide = int_field(j, "slide", -1, -1, 1'000'000);
             switch (e.kind) {
             case Entry::Kind::Deck: e.text = j.at("file").get<std::string>(); break;
             case Entry::Kind::Screen: e.text = j.at("screen").get<std::string>(); break;
@@ -319,7 +333,7 @@ Recording parse(std::string_view text, const std::string& file) {
                 e.trace.t = j.at("rt").get<double>();
                 if (!std::isfinite(e.trace.t) || e.trace.t < 0 || e.trace.t > 1e7) throw std::runtime_error("bad run time");
                 e.trace.text = j.value("text", "");
-                e.trace.line = j.value("line", 0);
+                e.trace.line = int_field(j, "line", 0, 0, 10'000'000);
                 e.trace.interval = j.value("interval", 0.0);
                 if (!std::isfinite(e.trace.interval) || e.trace.interval < 0 || e.trace.interval > 10)
                     throw std::runtime_error("bad typing interval");

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <utility>
 
 #include "farm/farm.hpp"
 
@@ -22,9 +23,8 @@ std::filesystem::path default_deck() {
     return std::filesystem::exists(built) ? built : relative;
 }
 
-deck::Deck load_deck(const std::filesystem::path& path) {
-    const std::filesystem::path base = path.parent_path();
-    return deck::load(path, [&base](const deck::DemoRef& ref) -> std::optional<std::string> {
+deck::DemoValidator demo_validator(std::filesystem::path base) {
+    return [base = std::move(base)](const deck::DemoRef& ref) -> std::optional<std::string> {
         if (!demos::find_demo(ref.name)) {
             std::string known;
             for (const demos::Demo& d : demos::all_demos()) known += (known.empty() ? "" : ", ") + std::string(d.name);
@@ -49,8 +49,10 @@ deck::Deck load_deck(const std::filesystem::path& path) {
         }
         if (errors.empty()) return std::nullopt;
         return errors;
-    });
+    };
 }
+
+deck::Deck load_deck(const std::filesystem::path& path) { return deck::load(path, demo_validator(path.parent_path())); }
 
 namespace {
 

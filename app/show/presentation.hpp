@@ -156,7 +156,11 @@ struct Options {
 // directory, else from the source tree the program was built from.
 std::filesystem::path default_deck();
 
-// Loads a deck, checking its demo directives against the demo registry.
+// Checks a demo directive against the demo registry: a known demo, every
+// parameter valid (`animals=@FILE` relative to `base`, the deck's folder).
+deck::DemoValidator demo_validator(std::filesystem::path base);
+
+// Loads a deck, checking its demo directives with demo_validator.
 deck::Deck load_deck(const std::filesystem::path& path);
 
 class Presentation {

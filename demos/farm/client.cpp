@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 namespace livedeck::farm {
 
@@ -40,6 +41,11 @@ private:
 void prepare_client() { init_curl_once(); }
 
 std::string get(const std::string& url, std::chrono::milliseconds timeout, std::stop_token stop) {
+    return detail::get(url, timeout, std::move(stop), {});
+}
+
+std::string detail::get(const std::string& url, std::chrono::milliseconds timeout, std::stop_token stop,
+                        const std::function<void(CURL*)>& configure) {
     init_curl_once();
     const auto what = "GET " + url + ": ";
 
@@ -56,6 +62,7 @@ std::string get(const std::string& url, std::chrono::milliseconds timeout, std::
     set(easy.get(), CURLOPT_WRITEFUNCTION, &append_capped);
     set(easy.get(), CURLOPT_WRITEDATA, &body);
     set(easy.get(), CURLOPT_USERAGENT, "livedeck");
+    if (configure) configure(easy.get());
 
     Attached attached{multi.get(), easy.get()};
     std::stop_callback wake{stop, [m = multi.get()] { curl_multi_wakeup(m); }};

@@ -6,7 +6,9 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -57,5 +59,11 @@ std::chrono::milliseconds connect_timeout(std::chrono::milliseconds timeout);
 // "404 The animal yak was not found.", curl's own words), or "" when it
 // answered 200.
 std::string failure(CURL* easy, CURLcode result, std::chrono::milliseconds timeout, const std::string& body);
+
+// farm::get (client.hpp), calling `configure` on the easy handle after the
+// client's own options and before the transfer. The fuzz target hands curl
+// its socket this way (fuzz/fuzz_farm_reply.cpp); farm::get passes none.
+std::string get(const std::string& url, std::chrono::milliseconds timeout, std::stop_token stop,
+                const std::function<void(CURL*)>& configure);
 
 }  // namespace livedeck::farm::detail

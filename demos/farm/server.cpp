@@ -4,6 +4,7 @@
 // and every open connection (which also cancels each pending delay), waits a
 // bounded time for the coroutines to finish, then stops the io_context.
 #include "farm/farm.hpp"
+#include "farm/exchange.hpp"
 
 // GCC 12 mistakes Asio's recycling allocator for awaitable frames for a
 // new/delete mismatch (chriskohlhoff/asio#1391 and friends); it is not one.
@@ -40,7 +41,6 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr auto shutdown_grace = std::chrono::milliseconds(100);
-constexpr std::uint64_t body_limit = 64 * 1024;
 
 void log_exception(std::exception_ptr error) {
     if (!error) return;
@@ -60,22 +60,6 @@ bool peer_closed(tcp::socket& socket) {
     pollfd p{socket.native_handle(), POLLRDHUP, 0};
     if (::poll(&p, 1, 0) < 0) return false;
     return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
-}
-
-bool is_http_error(const beast::error_code& ec) {
-    return ec.category() == http::make_error_code(http::error::bad_target).category();
-}
-
-http::response<http::string_body> make_response(unsigned status, std::string body,
-                                                 unsigned version, bool keep_alive) {
-    http::response<http::string_body> res{static_cast<http::status>(status), version};
-    res.set(http::field::server, "livedeck-farm");
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    if (status == 405) res.set(http::field::allow, "GET, HEAD");
-    res.keep_alive(keep_alive);
-    res.body() = std::move(body);
-    res.prepare_payload();
-    return res;
 }
 
 // One open connection: what stop() must close.
@@ -196,30 +180,28 @@ struct Server::Impl {
 
         beast::flat_buffer buffer;
         for (;;) {
-            http::request_parser<http::string_body> parser;
-            parser.body_limit(body_limit);
+            exchange::RequestParser parser;
+            exchange::limit(parser);
             connection.stream.expires_after(options.read_timeout);
             beast::error_code ec;
             co_await http::async_read(connection.stream, buffer, parser,
                                       net::redirect_error(net::use_awaitable, ec));
-            if (ec == http::error::end_of_stream) break;
-            if (ec == http::error::partial_message || (ec && !is_http_error(ec))) co_return;
-            if (ec) {
-                auto res = make_response(400, "Bad request: " + ec.message() + ".", 11, false);
+            const auto next = exchange::after_read(ec);
+            if (next == exchange::Next::close) break;
+            if (next == exchange::Next::drop) co_return;
+            if (next == exchange::Next::bad_request) {
+                auto res = exchange::bad_request(ec);
                 connection.stream.expires_after(options.write_timeout);
                 co_await http::async_write(connection.stream, res,
                                            net::redirect_error(net::use_awaitable, ec));
                 break;
             }
 
-            const auto& req = parser.get();
-            auto method = req.method_string();
-            auto target = req.target();
-            auto reply = route({method.data(), method.size()}, {target.data(), target.size()}, delay);
+            auto [res, wait] = exchange::answer(parser.get(), delay);
             // The delay, in slices: a client that hung up meanwhile frees its
             // socket now, not after the whole delay (an attacker holding no
             // sockets could otherwise pin ours with `?delay=20`).
-            for (auto left = reply.delay; left.count() > 0;) {
+            for (auto left = wait; left.count() > 0;) {
                 const auto slice = std::min<std::chrono::milliseconds>(left, peer_check_interval);
                 connection.delay.expires_after(slice);
                 co_await connection.delay.async_wait(net::redirect_error(net::use_awaitable, ec));
@@ -228,8 +210,6 @@ struct Server::Impl {
                 if (left.count() > 0 && peer_closed(connection.stream.socket())) co_return;
             }
 
-            auto res = make_response(reply.status, std::move(reply.body), req.version(), req.keep_alive());
-            if (req.method() == http::verb::head) res.body().clear();  // the headers (Content-Length too), no body
             connection.stream.expires_after(options.write_timeout);
             co_await http::async_write(connection.stream, res,
                                        net::redirect_error(net::use_awaitable, ec));
