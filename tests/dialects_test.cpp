@@ -396,3 +396,14 @@ TEST(DialectRobustness, BigDecksStayFast) {
     EXPECT_EQ(d.slides.size(), 10001u);
     EXPECT_LT(seconds, 10.0);
 }
+
+// A form feed in an HTML block is a space: the text scanner stopped at it
+// without moving (found by fuzz_deck: an endless loop).
+TEST(DialectRobustness, AFormFeedInHtmlIsASpace) {
+    const deck::Deck d = deck::parse("# Slide\n\n<div>\na\f\fb\n</div>\n", "ff.md", {});
+    ASSERT_EQ(d.slides.size(), 1u);
+    std::string text;
+    for (const Block& b : d.slides[0].blocks)
+        if (b.kind == BlockKind::Paragraph) text += deck::plain_text(b.spans);
+    EXPECT_EQ(text, "a b");
+}

@@ -161,7 +161,9 @@ std::vector<Block> html_blocks(std::string_view html, int first_line, std::vecto
                 continue;
             }
         }
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        // Every character the word loop below stops at (a form feed too, or
+        // neither would move: found by fuzz_deck).
+        if (is_space_or_newline(c)) {
             space = true;
             ++i;
             continue;
