@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <chrono>
 #include <random>
 #include <string>
@@ -406,4 +409,25 @@ TEST(DialectRobustness, AFormFeedInHtmlIsASpace) {
     for (const Block& b : d.slides[0].blocks)
         if (b.kind == BlockKind::Paragraph) text += deck::plain_text(b.spans);
     EXPECT_EQ(text, "a b");
+}
+
+// Every block's line lies in the deck (found by fuzz_deck: a BOM, notes,
+// fragments and a broken entity put one past the end).
+TEST(DialectRobustness, EveryBlockLineLiesInTheDeck) {
+    std::ifstream in(std::string(LIVEDECK_SOURCE_DIR) + "/tests/fuzz/fuzz_deck/regression-block-line-past-the-deck",
+                     std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_FALSE(text.empty());
+    const int lines = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    const deck::Deck d = deck::parse(text, "f.md", {});
+    std::function<void(const std::vector<Block>&, int)> visit = [&](const std::vector<Block>& blocks, int slide) {
+        for (const Block& b : blocks) {
+            EXPECT_LE(b.line, lines) << "slide " << slide << " block kind " << static_cast<int>(b.kind) << " '"
+                                     << deck::plain_text(b.spans) << "'";
+            EXPECT_GE(b.line, 0);
+            for (const deck::ListItem& item : b.items) visit(item.blocks, slide);
+            visit(b.children, slide);
+        }
+    };
+    for (const deck::Slide& s : d.slides) visit(s.blocks, s.number);
 }

@@ -34,6 +34,7 @@
 #include "deck/text.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <cerrno>
 #include <cstdio>
 #include <exception>
@@ -204,6 +205,21 @@ Slide parse_slide(const Chunk& chunk, int number, const std::string& file, const
 
     if (const Block* h = first_heading(slide.blocks)) slide.title = std::string(trim(plain_text(h->spans)));
     assign_steps(slide, text);
+    // Every block's line within the slide (its front matter included): the
+    // dialect passes rewrite the text, and a line could land one past the
+    // slide's end (found by fuzz_deck).
+    const int first = chunk.front_matter.first_line > 0 ? std::min(chunk.first_line, chunk.front_matter.first_line)
+                                                        : chunk.first_line;
+    const int last = chunk.first_line + std::max(static_cast<int>(chunk.lines.size()), 1) - 1;
+    std::function<void(std::vector<Block>&)> keep_in = [&](std::vector<Block>& blocks) {
+        for (Block& b : blocks) {
+            if (b.line != 0) b.line = std::clamp(b.line, first, std::max(first, last));
+            for (ListItem& item : b.items) keep_in(item.blocks);
+            for (Column& column : b.columns) keep_in(column.blocks);
+            keep_in(b.children);
+        }
+    };
+    keep_in(slide.blocks);
 
     std::stable_sort(slide.errors.begin(), slide.errors.end(),
                      [](const Diagnostic& a, const Diagnostic& b) { return a.line < b.line; });
