@@ -136,6 +136,11 @@ private:
     std::uint64_t next_serial_ = 0;
     std::uint64_t next_id_ = 0;
     std::unordered_map<curl_socket_t, std::unique_ptr<Socket>> sockets_;
+    struct SlistFree {
+        void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+    };
+    // Outlives every easy handle that points at it (declared before them).
+    std::unique_ptr<curl_slist, SlistFree> close_header_{curl_slist_append(nullptr, "Connection: close")};
     std::map<std::uint64_t, std::unique_ptr<Transfer>> transfers_;  // on curl's multi handle
     std::deque<std::unique_ptr<Transfer>> queued_;  // not started yet: no curl handle
     bool pump_posted_ = false;  // a launch_queued() is posted
@@ -224,6 +229,11 @@ void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
         if (options_.fresh_connections) {
             set(easy, CURLOPT_FRESH_CONNECT, 1L);
             set(easy, CURLOPT_FORBID_REUSE, 1L);
+            // Asking the farm to close first leaves TIME_WAIT on its side.
+            // Closing first ourselves left tens of thousands of our ports in
+            // TIME_WAIT (the range has 28,232), and every connect() then
+            // searched for a free one: 50,000 requests spent 9.6 s in the kernel.
+            set(easy, CURLOPT_HTTPHEADER, close_header_.get());
         }
     } catch (const FetchError&) {
         transfer->handler->complete(std::current_exception(), {});
