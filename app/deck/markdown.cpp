@@ -337,18 +337,7 @@ private:
             case MD_BLOCK_HTML: push(type, BlockKind::Paragraph); break;
             case MD_BLOCK_HR: {
                 push(type, BlockKind::Rule);
-                int line = search([](std::string_view l, std::string_view) {
-                    char c = 0;
-                    int n = 0;
-                    for (char ch : l) {
-                        if (is_space(ch)) continue;
-                        if (ch != '*' && ch != '-' && ch != '_') return false;
-                        if (c != 0 && ch != c) return false;
-                        c = ch;
-                        ++n;
-                    }
-                    return n >= 3;
-                });
+                int line = search([](std::string_view l, std::string_view) { return is_thematic_break(l); });
                 note_line(line);
                 if (line > 0) cursor_ = std::max(cursor_, line + 1);  // the next search starts below
                 break;

@@ -29,6 +29,10 @@ namespace livedeck::deck::detail {
 
 namespace fs = std::filesystem;
 
+// A Markdown thematic break (`***`, `___`, `- - -`...): three or more of one
+// of those characters, spaces between (slides.cpp).
+bool is_thematic_break(std::string_view line);
+
 //-----------------------------------------------------------------------------
 // [SECTION] Splitting the file into slides (slides.cpp)
 //-----------------------------------------------------------------------------

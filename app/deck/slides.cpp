@@ -14,6 +14,21 @@
 #include <algorithm>
 
 namespace livedeck::deck::detail {
+
+// `***`, `___`, `- - -`...: three or more of one of them, spaces between.
+bool is_thematic_break(std::string_view t) {
+    char c = 0;
+    int n = 0;
+    for (char ch : t) {
+        if (is_space(ch)) continue;
+        if (ch != '*' && ch != '-' && ch != '_') return false;
+        if (c != 0 && ch != c) return false;
+        c = ch;
+        ++n;
+    }
+    return n >= 3;
+}
+
 namespace {
 
 bool fence_closed_by(std::string_view line, Fence f) {
@@ -50,19 +65,6 @@ bool is_atx_heading(std::string_view t) {
     return n >= 1 && n <= 6 && (n == t.size() || is_space(t[n]));
 }
 
-// `***`, `___`, `- - -`...: three or more of one of them, spaces between.
-bool is_thematic_break(std::string_view t) {
-    char c = 0;
-    int n = 0;
-    for (char ch : t) {
-        if (is_space(ch)) continue;
-        if (ch != '*' && ch != '-' && ch != '_') return false;
-        if (c != 0 && ch != c) return false;
-        c = ch;
-        ++n;
-    }
-    return n >= 3;
-}
 
 bool is_list_item(std::string_view t) {
     if (!t.empty() && (t[0] == '-' || t[0] == '*' || t[0] == '+')) return t.size() == 1 || is_space(t[1]);
