@@ -85,6 +85,21 @@ TEST(ExportVideo, AWalkThroughHasAChapterPerSlideAndItsIndexInFront) {
     EXPECT_NE(demo.find("The chicken says"), std::string::npos) << demo;
 }
 
+TEST(ExportVideo, TheLastSlideLastsItsTimeToo) {
+    // Three plain slides of 0.5 s each: 1.5 s of video, and the last slide on
+    // screen at its end (the video used to stop where it first appeared).
+    const std::string deck = temp("three.md");
+    std::ofstream(deck) << "# Slide one\n\n---\n\n# Slide two\n\n---\n\n# Slide three\n";
+    for (const char* kind : {"three.mkv", "three.mp4"}) {
+        const std::string out = temp(kind);
+        const auto result = run_command(command("export " + out + " --quiet --fps 10 --slide-seconds 0.5 --size 640x360 " + deck));
+        ASSERT_EQ(result.status, 0) << result.text;
+        const std::string duration = run_command("ffprobe -v error -show_entries format=duration -of csv=p=0 " + out).text;
+        EXPECT_GE(std::stod(duration), 1.5 - 1e-6) << kind;
+        EXPECT_NE(ocr_at(out, 1.45).find("Slide three"), std::string::npos) << kind;
+    }
+}
+
 TEST(ExportVideo, PngsOneASlide) {
     const std::string dir = temp("pngs");
     std::filesystem::remove_all(dir);

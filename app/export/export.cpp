@@ -374,6 +374,22 @@ int export_video(const VideoJob& job, Replay& replay, Walk* walk, double t0, con
         if (key_due) last_key = v;
         if (progress) progress->update(v);
     }
+    if (stopped && encoded == 0) {
+        // Stopped before the first frame: there is no video to keep, and the
+        // file the encoder opened holds nothing a player can read.
+        std::error_code ignored;
+        std::filesystem::remove(job.output, ignored);
+        std::cerr << "livedeck export: interrupted before the first frame: nothing written to "
+                  << job.output.string() << "\n";
+        return 130;
+    }
+    // The last picture lasts until the end: a frame of it at the end's time,
+    // else a player ends the video where that picture first appears (the
+    // last slide of a walk-through was on screen for no time at all).
+    if (const double end = duration - 1.0 / job.fps; !stopped && previous && end > last_frame + 1e-9) {
+        encoder.add(previous, end, false);
+        ++encoded;
+    }
     encoder.finish(stopped ? v : duration);
     if (progress) progress->done();
     std::string error;
