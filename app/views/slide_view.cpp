@@ -148,7 +148,9 @@ float draw_spans(const Canvas& canvas, const std::vector<deck::Span>& spans, ImV
 float code_gutter(const Canvas& canvas, const deck::Block& code) {
     if (!code.line_numbers) return 0;
     const Theme& t = *canvas.theme;
-    const auto lines = static_cast<long long>(std::count(code.text.begin(), code.text.end(), '\n')) + 1;
+    // As many lines as highlight() gives: a trailing newline adds none.
+    const auto lines = static_cast<long long>(std::count(code.text.begin(), code.text.end(), '\n')) +
+                       (code.text.empty() || code.text.back() != '\n' ? 1 : 0);
     const std::string last = std::to_string(static_cast<long long>(code.first_number) + lines - 1);
     return canvas.text_width(Face::Mono, t.size.code, last) + t.layout.code_padding * 0.8f;
 }
