@@ -300,10 +300,11 @@ int main(int argc, char** argv) {
         if (*check_cmd) {
             show::CheckOptions check;
             check.strict = strict;
-            // Slides that overflow, and demo code below the legibility floor.
+            // Slides that overflow, demo code below the legibility floor, code not highlighted.
             check.more_warnings = [](const deck::Deck& d) {
                 std::vector<deck::Diagnostic> all = views::layout_warnings(d);
                 for (deck::Diagnostic& w : views::legibility_warnings(d)) all.push_back(std::move(w));
+                for (deck::Diagnostic& w : views::code_warnings(d)) all.push_back(std::move(w));
                 return all;
             };
             return show::check(app_options(false).show.deck_path, check);

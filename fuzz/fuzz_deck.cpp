@@ -27,17 +27,28 @@ void require(bool ok, const char* what) {
     std::abort();
 }
 
-void visit(const std::vector<deck::Block>& blocks, int lines) {
+void visit(const std::vector<deck::Block>& blocks, int lines, int steps) {
     for (const deck::Block& b : blocks) {
         require(b.line >= 0 && b.line <= lines, "a block's line is outside the deck");
         if (b.kind == deck::BlockKind::Code) {
             std::size_t tokens = 0;
-            for (const deck::TokenLine& line : deck::highlight(b.text, b.lang)) tokens += line.size();
+            const std::vector<deck::TokenLine> code = deck::highlight(b.text, b.lang);
+            for (const deck::TokenLine& line : code) tokens += line.size();
             (void)tokens;
+            // Line highlights: in step order, within the slide's steps, on the block's lines.
+            int step = b.step;
+            for (const deck::CodeHighlight& h : b.highlights) {
+                require(h.step >= step && h.step <= steps, "a line highlight's step is out of order");
+                step = h.step;
+                for (const deck::LineRange& r : h.lines)
+                    require(r.first >= 1 && r.first <= r.last && r.last <= static_cast<int>(code.size()),
+                            "a line highlight marks a line the block does not have");
+            }
         }
         (void)deck::plain_text(b.spans);
-        for (const deck::ListItem& item : b.items) visit(item.blocks, lines);
-        visit(b.children, lines);
+        for (const deck::ListItem& item : b.items) visit(item.blocks, lines, steps);
+        visit(b.children, lines, steps);
+        for (const deck::Column& c : b.columns) visit(c.blocks, lines, steps);
     }
 }
 
@@ -57,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const deck::Slide& slide : d.slides) {
         require(slide.number == ++number, "slides are not numbered 1, 2, 3...");
         require(slide.line >= 1 && slide.line <= lines, "a slide's line is outside the deck");
-        visit(slide.blocks, lines);
+        visit(slide.blocks, lines, slide.steps);
     }
     return 0;
 }

@@ -352,3 +352,22 @@ TEST(Cli, CheckWarnsWhereASlideIsCutEvenAtTheSmallestText) {
                             deck + ": 5 slides, ok (3 warnings)\n");
     EXPECT_EQ(run_command(program() + " check --strict " + deck).status, 1);
 }
+
+TEST(Cli, CheckSaysWhatACodeBlockAsksForAndDoesNotGet) {
+    const std::string deck = livedeck::test::source_dir() + "/tests/data/decks/code_steps.md";
+    const auto out = run_command(program() + " check " + deck);
+    EXPECT_EQ(out.status, 0) << out.text;
+    EXPECT_EQ(out.text, deck + ":51: warning: line highlight {3-1}: 3-1 runs backwards: ignored\n" +
+                            deck + ":55: warning: line highlight {1-2|9}: line 9 is past the block's end (line 3): ignored\n" +
+                            deck + ":61: warning: presenterm's +exec is not supported: the code is shown, not run\n" +
+                            deck + ":65: warning: code block language 'klingon' is not known: shown without "
+                                   "highlighting\n" +
+                            deck + ": 5 slides, ok (4 warnings)\n");
+    EXPECT_EQ(run_command(program() + " check --strict " + deck).status, 1);
+    // A diagram is drawn as its source; `text` asks for no highlighting.
+    const std::string diagram =
+        write_deck("diagram.md", "# D\n\n```mermaid\ngraph TD\n  A --> B\n```\n\n```text\nplain\n```\n");
+    const auto drawn = run_command(program() + " check " + diagram);
+    EXPECT_EQ(drawn.text, diagram + ":3: warning: mermaid diagrams are not drawn: the code block shows their source\n" +
+                              diagram + ": 1 slides, ok (1 warning)\n");
+}

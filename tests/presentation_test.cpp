@@ -297,6 +297,22 @@ TEST(Presentation, NextStepsThroughASlidesRevealsBeforeMovingOn) {
     EXPECT_EQ(p.reveal(), 0);
 }
 
+TEST(Presentation, NextMovesACodeBlocksLineHighlightThenReachesThePause) {
+    const char* deck = "# One\n\n---\n\n# Code\n\n```rust {1|2|all}\na\nb\n```\n\n<!-- pause -->\n\nafter\n";
+    show::Presentation p(options_for(write_deck("code_steps.md", deck)), 0);
+    std::vector<std::string> events;
+    p.set_listener([&](const show::SessionEvent& e) {
+        if (e.type == EventType::SlideShown) events.push_back("slide " + std::to_string(e.slide));
+        if (e.type == EventType::StepShown) events.push_back("step " + std::to_string(e.slide) + "." + std::to_string(e.step));
+    });
+    ASSERT_EQ(p.slide(1)->steps, 3);  // two highlight steps, then the pause
+    for (int i = 0; i < 5; ++i) p.apply({CommandKind::Next}, i + 1);  // the last Next: past the deck's end
+    for (int i = 0; i < 2; ++i) p.apply({CommandKind::Previous}, i + 10);
+    EXPECT_EQ(events, (std::vector<std::string>{"slide 1", "step 1.1", "step 1.2", "step 1.3", "step 1.2", "step 1.1"}));
+    const deck::Block& code = p.slide(1)->blocks.at(1);
+    EXPECT_EQ(deck::highlight_at(code, p.reveal()), &code.highlights.at(1));
+}
+
 TEST(Presentation, AReplayedStepShowsTheSameAndAReloadKeepsWhatStillExists) {
     show::Presentation p(options_for(write_deck("replay_steps.md", stepped)), 0);
     p.replay_slide(1, 1);

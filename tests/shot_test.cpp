@@ -4,6 +4,7 @@
 
 #include <stb_image.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <cstdlib>
@@ -248,4 +249,92 @@ TEST(Shot, ContentThatDoesNotFitShrinksAndIsCutAtTheBoxNotTheFooter) {
     EXPECT_EQ(read.find("number 18"), std::string::npos) << read;  // cut
     EXPECT_TRUE(read.find("2 / 2") != std::string::npos || read.find("2/2") != std::string::npos)
         << read;  // the footer stays clear
+}
+
+// ---- Code line highlights, step by step
+
+namespace {
+
+// The picture's rows, each as one string of its RGB bytes.
+std::vector<std::string> rows_of(const std::string& png) {
+    int w = 0, h = 0, n = 0;
+    unsigned char* pixels = stbi_load(png.c_str(), &w, &h, &n, 3);
+    std::vector<std::string> rows;
+    if (!pixels) return rows;
+    for (int y = 0; y < h; ++y)
+        rows.emplace_back(reinterpret_cast<const char*>(pixels) + static_cast<std::size_t>(y) * w * 3,
+                          static_cast<std::size_t>(w) * 3);
+    stbi_image_free(pixels);
+    return rows;
+}
+
+// The runs of rows (first, one past the last) that differ between two pictures.
+std::vector<std::pair<int, int>> differing_runs(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    std::vector<std::pair<int, int>> runs;
+    for (int y = 0; y < static_cast<int>(std::min(a.size(), b.size())); ++y) {
+        if (a[static_cast<std::size_t>(y)] == b[static_cast<std::size_t>(y)]) continue;
+        if (!runs.empty() && runs.back().second == y) ++runs.back().second;
+        else runs.push_back({y, y + 1});
+    }
+    return runs;
+}
+
+std::string code_deck() { return livedeck::test::source_dir() + "/tests/data/decks/code_steps.md"; }
+
+}  // namespace
+
+TEST(Shot, ACodeHighlightMovesWithTheSteps) {
+    // Slide 2: ```rust {1-2|4|all}, six lines, then a pause and a paragraph.
+    std::vector<std::vector<std::string>> step;
+    for (int k = 0; k <= 3; ++k) {
+        const std::string png = ::testing::TempDir() + "code_step" + std::to_string(k) + ".png";
+        const auto out = run_command(shot("-o " + png + " --slide 2 --step " + std::to_string(k) + " " + code_deck()));
+        ASSERT_EQ(out.status, 0) << out.text;
+        step.push_back(rows_of(png));
+        ASSERT_EQ(step.back().size(), 1080u) << png;
+    }
+    // A code line is 42 px at 1080p (30 px text, 1.4 apart).
+    const int line_h = 42;
+    auto near = [](int a, int b) { return std::abs(a - b) <= 3; };
+    // Step 1 moves the mark from lines 1-2 to line 4: those rows change, line 3 (dimmed in both) does not.
+    const auto moved = differing_runs(step[0], step[1]);
+    ASSERT_EQ(moved.size(), 2u) << "runs: " << moved.size();
+    EXPECT_TRUE(near(moved[0].second - moved[0].first, 2 * line_h)) << moved[0].first << "-" << moved[0].second;
+    EXPECT_TRUE(near(moved[1].first - moved[0].second, line_h)) << moved[1].first;
+    EXPECT_TRUE(near(moved[1].second - moved[1].first, line_h)) << moved[1].first << "-" << moved[1].second;
+    const int code_top = moved[0].first;  // line 1's top
+    // Step 2 (`all`): every line is drawn as usual: lines 1-3 and 5-6 light up, line 4 loses its mark.
+    const auto all = differing_runs(step[1], step[2]);
+    ASSERT_FALSE(all.empty());
+    EXPECT_GE(all.front().first, code_top);
+    EXPECT_LT(all.front().first, code_top + line_h) << all.front().first;  // in line 1
+    EXPECT_GT(all.back().second, code_top + 5 * line_h) << all.back().second;  // in line 6
+    EXPECT_LE(all.back().second, code_top + 6 * line_h);
+    // Step 3 is the pause: the paragraph below shows, the code does not change.
+    const auto pause = differing_runs(step[2], step[3]);
+    ASSERT_FALSE(pause.empty());
+    EXPECT_GT(pause.front().first, code_top + 6 * line_h);
+    const auto beyond = run_command(shot("-o " + ::testing::TempDir() + "x.png --slide 2 --step 4 " + code_deck()));
+    EXPECT_EQ(beyond.status, 2);
+    EXPECT_NE(beyond.text.find("slide 2 has 3 reveal steps after its first view, not 4"), std::string::npos)
+        << beyond.text;
+}
+
+TEST(Shot, ThePresenterSeesTheNextCodeStep) {
+    std::vector<std::vector<std::string>> console;
+    for (int k = 0; k <= 1; ++k) {
+        const std::string png = ::testing::TempDir() + "code_presenter" + std::to_string(k) + ".png";
+        ASSERT_EQ(run_command(shot("-o " + png + " --layout presenter --slide 2 --step " + std::to_string(k) + " " +
+                                   code_deck()))
+                      .status,
+                  0);
+        EXPECT_NE(ocr(png).find("NEXT (step " + std::to_string(k + 2) + " of 4)"), std::string::npos) << png;
+        console.push_back(rows_of(png));
+        ASSERT_EQ(console.back().size(), 1080u);
+    }
+    // The NEXT preview (right of x=1270, under its label) follows the highlight: it changes with the step.
+    bool preview_changed = false;
+    for (std::size_t y = 220; y < 540; ++y)
+        preview_changed = preview_changed || console[0][y].substr(1270 * 3) != console[1][y].substr(1270 * 3);
+    EXPECT_TRUE(preview_changed);
 }

@@ -22,6 +22,11 @@
 //   - reveal steps: `<!-- pause -->` (presenterm), `. . .` (Pandoc), and list
 //     items one by one where the deck asks (`<!-- incremental_lists: true -->`,
 //     `::: incremental`, front matter `incremental: true`);
+//   - code line highlights after a fence's language: `{1,3-4}`, with steps
+//     `{1-3|5|all}` (Slidev, presenterm) or `[1|3-5]` (reveal.js, which also
+//     numbers the lines); each `|` group after the first is a reveal step,
+//     after the slide's earlier ones. Line numbers: presenterm's
+//     `+line_numbers`, Slidev's `{lines:true}`, Pandoc's `.numberLines`;
 //   - columns: presenterm's `<!-- column_layout: [1, 2] -->` / `<!-- column: 0 -->`
 //     / `<!-- reset_layout -->`, Pandoc's `:::: columns` / `::: column`;
 //   - the rest is CommonMark (md4c) with GitHub's tables, strikethrough and
@@ -84,6 +89,28 @@ enum class BlockKind {
 
 struct Block;
 
+// Lines of a code block, 1-based and inclusive.
+struct LineRange {
+    int first = 0, last = 0;
+    bool operator==(const LineRange&) const = default;
+};
+
+// One step of a code block's line highlights: Slidev's and presenterm's
+// ```` ```rust {1-3|5|all} ````, reveal.js' ```` ```js [1|3-5] ````. From
+// reveal step `step` on (until the next one's), `lines` are drawn
+// emphasised and the others dimmed.
+struct CodeHighlight {
+    enum class Mode {
+        Lines,  // `lines` emphasised (none of them, for `none` or `0`), the others dimmed
+        All,    // `all`, `*`: every line as usual
+        Hide,   // Slidev's `hide`: the block's room is kept, its code not drawn
+    };
+    int step = 0;
+    Mode mode = Mode::All;
+    std::vector<LineRange> lines;  // Lines
+    bool operator==(const CodeHighlight&) const = default;
+};
+
 // A task list item's box (`- [ ]` / `- [x]`).
 enum class Task { None, Open, Done };
 
@@ -119,9 +146,13 @@ struct Block {
     int start = 1;         // List (ordered)
     std::vector<ListItem> items;
 
-    std::string lang;  // Code: info string's first word, e.g. "cpp", "python"
+    std::string lang;  // Code: the info string's language, e.g. "cpp", "python" ("rust" of "rust {1-3|5}")
     bool fenced = false;  // Code: fenced (its first line is the fence), not indented
     std::string text;  // Code: contents, with a trailing newline removed
+    // Code: line highlights, one a step, in order (see CodeHighlight); empty: none.
+    std::vector<CodeHighlight> highlights;
+    bool line_numbers = false;  // Code: a gutter of line numbers (`+line_numbers`, `{lines:true}`, `[...]`)
+    int first_number = 1;       // Code: the number of its first line (`[712: ...]`, `startLine:`)
 
     std::filesystem::path image_path;  // Image: resolved against the deck's directory
     std::string alt;                   // Image: alt text
@@ -217,6 +248,12 @@ std::optional<std::string> image_problem(const std::filesystem::path& path);
 // image_problem, then a full decode: a truncated or corrupt file that has a
 // good header. For `check`: it costs a decode.
 std::optional<std::string> image_decode_problem(const std::filesystem::path& path);
+
+// The line highlight a code block shows at reveal step `reveal` (the last
+// one begun by then), or nothing when it has none.
+const CodeHighlight* highlight_at(const Block& code, int reveal);
+// Whether 1-based `line` is drawn emphasised under `h` (null: every line is).
+bool emphasised(const CodeHighlight* h, int line);
 
 // Appends code point `cp` as UTF-8 (U+FFFD for one that is not a character).
 void append_utf8(std::string& out, char32_t cp);

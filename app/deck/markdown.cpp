@@ -29,6 +29,7 @@ struct Frame {
     bool skip = false;      // too deep: children go to the nearest kept ancestor
     bool fenced = false;    // Code
     int last_text_line = 0; // Code: line of the latest text seen
+    std::string info;       // Code: the fence's info string
     Block block;
     ListItem item;             // LI
     std::vector<Block> images; // P, H, TH, TD, TABLE: images met inline
@@ -266,6 +267,9 @@ private:
                     // Skip the closing fence, so the next search starts after it.
                     int last = f.last_text_line ? f.last_text_line : f.block.line;
                     if (last > 0) cursor_ = std::max(cursor_, last + 1);
+                    // Its language, line highlights and line numbers.
+                    read_code_info(f.info, f.block, file_, f.block.line > 0 ? f.block.line : first_line_,
+                                   slide_.warnings);
                 }
                 append(std::move(f.block));
                 break;
@@ -354,6 +358,7 @@ private:
                     top().fenced = d->fence_char != 0;
                     std::string lang = decode_attribute(d->lang);  // md4c gives the info string's first word
                     top().block.lang = std::string(trim(lang));
+                    top().info = decode_attribute(d->info);  // the whole of it: read when the block closes
                 }
                 break;
             }

@@ -10,7 +10,9 @@
 //   dialects.cpp     the other tools' conventions in a slide's text: comment
 //                    commands, `Note:`, `<aside class="notes">`, `:::` divs,
 //                    pauses, columns
-//   reveal.cpp       the reveal step of every block and list item
+//   code_info.cpp    a code fence's info string: language, line highlights
+//   reveal.cpp       the reveal step of every block and list item (and of
+//                    every code line highlight)
 //   image_check.cpp  whether an image file can be read (stb_image, no GL)
 //   markdown.cpp     a slide's Markdown -> blocks (md4c)
 //   deck.cpp         one slide from a chunk, the title slide, the public API
@@ -197,13 +199,28 @@ SlideText take_apart(std::vector<std::string> lines, int first_line, const DeckO
                      const std::string& file);
 
 //-----------------------------------------------------------------------------
+// [SECTION] Fenced code's info string (code_info.cpp)
+//-----------------------------------------------------------------------------
+
+// Reads a fence's info string (`rust {1-3|5} +line_numbers`, `js [1|3]`,
+// `{.python .numberLines}`) into the code block's lang, highlights (their
+// steps set later, by assign_steps) and line numbers; `code.text` must be
+// complete. What is not supported or does not fit the block is a warning at
+// `line`.
+void read_code_info(std::string_view info, Block& code, const std::string& file, int line,
+                    std::vector<Diagnostic>& warnings);
+
+//-----------------------------------------------------------------------------
 // [SECTION] Reveal steps (reveal.cpp)
 //-----------------------------------------------------------------------------
 
 // Sets the step of every block and list item of the slide, in document
 // order, and the slide's step count. A new step starts at an item of an
 // incremental list and at the first block or item after a reveal point;
-// never before the slide's first block, never with nothing to show.
+// never before the slide's first block, never with nothing to show. A code
+// block's line highlights after its first each take a step, after every
+// step begun before them (another block's highlights included); what
+// follows the block without a pause shows with the block.
 void assign_steps(Slide& slide, const SlideText& text);
 
 //-----------------------------------------------------------------------------

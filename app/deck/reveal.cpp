@@ -3,7 +3,8 @@
 // paragraphs, code, images, rules, tables) and its list items are the
 // things revealed. A pause before one, or its being an item of an
 // incremental list, starts a new step for it, so Next never shows nothing
-// new and nothing comes before the first thing on the slide.
+// new and nothing comes before the first thing on the slide. A code block's
+// line highlights (`{1-3|5}`) take steps too: Next moves the highlight.
 
 #include "deck/parse_internal.hpp"
 
@@ -22,9 +23,18 @@ public:
         bool fresh = incremental_item;
         const std::vector<int>& points = text_.reveal_points;
         for (; next_ < points.size() && points[next_] <= line; ++next_) fresh = true;
-        if (fresh && seen_) ++step_;
+        if (fresh && seen_) step_ = last_ + 1;
         seen_ = true;
+        last_ = std::max(last_, step_);
         return step_;
+    }
+
+    // A code block's line highlights: the first with the block, each other
+    // a step of its own after every step begun so far.
+    void highlights(Block& code) {
+        if (code.highlights.empty()) return;
+        code.highlights.front().step = code.step;
+        for (size_t i = 1; i < code.highlights.size(); ++i) code.highlights[i].step = ++last_;
     }
 
     bool incremental(int line) const {
@@ -57,6 +67,10 @@ public:
                 for (Column& c : b.columns) b.step = std::min(b.step, walk(c.blocks));
                 if (b.step == INT_MAX) b.step = visit(b.line, false);
                 break;
+            case BlockKind::Code:
+                b.step = visit(b.line, false);
+                highlights(b);
+                break;
             default: b.step = visit(b.line, false); break;
             }
             first = std::min(first, b.step);
@@ -64,12 +78,13 @@ public:
         return first;
     }
 
-    int steps() const { return step_; }
+    int steps() const { return last_; }
 
 private:
     const SlideText& text_;
     size_t next_ = 0;
-    int step_ = 0;
+    int step_ = 0;  // the step of what is visited now
+    int last_ = 0;  // the last step begun
     bool seen_ = false;
 };
 

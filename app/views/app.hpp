@@ -63,4 +63,11 @@ int shot(const ShotOptions& options);
 // 1080p), with what would fix it. Measures without a window (check.cpp).
 std::vector<deck::Diagnostic> legibility_warnings(const deck::Deck& deck);
 
+// For `livedeck check`: a warning for every fenced code block whose language
+// the highlighter does not know (its code is drawn plain) or that is a
+// diagram (mermaid, plantuml: drawn as its source). Loads the syntax
+// definitions, which loading a deck to present it does not wait for
+// (check.cpp).
+std::vector<deck::Diagnostic> code_warnings(const deck::Deck& deck);
+
 }  // namespace livedeck::views

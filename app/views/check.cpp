@@ -1,9 +1,11 @@
 // `livedeck check`'s legibility warnings: every demo slide laid out as the
 // audience view lays it out (demo_code_layout, the computation draw_demo
 // makes), measured without a window, and its code's size held against the
-// theme's floor.
+// theme's floor. And its code warnings: the code blocks drawn without the
+// highlighting their language asks for.
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "deck/highlight.hpp"
 #include "registry.hpp"
@@ -54,6 +56,32 @@ std::vector<deck::Diagnostic> legibility_warnings(const deck::Deck& deck) {
         }
         warnings.push_back({deck.path.string(), slide.demo->line, message});
     }
+    return warnings;
+}
+
+std::vector<deck::Diagnostic> code_warnings(const deck::Deck& deck) {
+    std::vector<deck::Diagnostic> warnings;
+    const std::string file = deck.path.string();
+    std::function<void(const std::vector<deck::Block>&)> visit = [&](const std::vector<deck::Block>& blocks) {
+        for (const deck::Block& b : blocks) {
+            for (const deck::ListItem& item : b.items) visit(item.blocks);
+            visit(b.children);
+            for (const deck::Column& c : b.columns) visit(c.blocks);
+            if (b.kind != deck::BlockKind::Code || b.lang.empty()) continue;
+            std::string lang = b.lang;
+            for (char& c : lang)
+                if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+            if (lang == "text" || lang == "plain" || lang == "plaintext" || lang == "txt" || lang == "none" ||
+                lang == "nohighlight")
+                continue;  // asks for no highlighting
+            if (lang == "mermaid" || lang == "plantuml")
+                warnings.push_back({file, b.line, b.lang + " diagrams are not drawn: the code block shows their source"});
+            else if (!deck::known_language(b.lang))
+                warnings.push_back({file, b.line, "code block language '" + b.lang + "' is not known: shown without "
+                                                  "highlighting"});
+        }
+    };
+    for (const deck::Slide& slide : deck.slides) visit(slide.blocks);
     return warnings;
 }
 

@@ -145,35 +145,68 @@ float draw_spans(const Canvas& canvas, const std::vector<deck::Span>& spans, ImV
 // [SECTION] Code blocks and images
 //-----------------------------------------------------------------------------
 
-float draw_code_block(const Canvas& canvas, const std::string& code, const std::string& lang,
-                      ImVec2 pos, float width, bool draw, float* widest) {
+float code_gutter(const Canvas& canvas, const deck::Block& code) {
+    if (!code.line_numbers) return 0;
+    const Theme& t = *canvas.theme;
+    // As many lines as highlight() gives: a trailing newline adds none.
+    const auto lines = static_cast<long long>(std::count(code.text.begin(), code.text.end(), '\n')) +
+                       (code.text.empty() || code.text.back() != '\n' ? 1 : 0);
+    const std::string last = std::to_string(static_cast<long long>(code.first_number) + lines - 1);
+    return canvas.text_width(Face::Mono, t.size.code, last) + t.layout.code_padding * 0.8f;
+}
+
+float draw_code_block(const Canvas& canvas, const deck::Block& code, ImVec2 pos, float width, int reveal,
+                      bool draw, float* widest) {
     const Theme& t = *canvas.theme;
     const float size = t.size.code;
     const float line_h = size * 1.4f;
     const float pad = t.layout.code_padding;
     // Highlighted once (when the deck loaded, or on first sight), not per frame.
-    const std::shared_ptr<const deck::HighlightedCode> highlighted = deck::highlighted(code, lang);
+    const std::shared_ptr<const deck::HighlightedCode> highlighted = deck::highlighted(code.text, code.lang);
     const std::vector<deck::TokenLine>& lines = highlighted->lines;
     const float height = static_cast<float>(std::max<std::size_t>(lines.size(), 1)) * line_h + 2 * pad;
+    const float gutter = code_gutter(canvas, code);
     if (widest) {
         for (const deck::TokenLine& tokens : lines) {
             float w = 0;
             for (const deck::Token& token : tokens) w += canvas.text_width(Face::Mono, size, token.text);
-            *widest = std::max(*widest, w + 2 * pad);
+            *widest = std::max(*widest, w + 2 * pad + gutter);
         }
     }
     if (!draw) return height;
+    // The line highlight of this step: its lines marked, the others dimmed.
+    const deck::CodeHighlight* mark = deck::highlight_at(code, reveal);
+    if (mark && mark->mode == deck::CodeHighlight::Mode::Hide) return height;  // its room kept, its code hidden
+    const bool marking = mark && mark->mode == deck::CodeHighlight::Mode::Lines;
     canvas.fill(pos, ImVec2(pos.x + width, pos.y + height), t.color.code_bg, t.layout.radius);
+    // The marked lines' bands, the box's full width (the code is clipped short of its right edge).
+    for (std::size_t i = 0; marking && i < lines.size(); ++i) {
+        if (!deck::emphasised(mark, static_cast<int>(i) + 1)) continue;
+        const float top = pos.y + pad + static_cast<float>(i) * line_h;
+        canvas.rect(ImVec2(pos.x, top), ImVec2(pos.x + width, top + line_h), t.color.active_line);
+        canvas.rect(ImVec2(pos.x, top), ImVec2(pos.x + pad * 0.25f, top + line_h), t.color.accent);
+    }
     canvas.clip(pos, ImVec2(pos.x + width - pad * 0.5f, pos.y + height));
     float y = pos.y + pad;
+    long long number = code.first_number;
     for (const deck::TokenLine& tokens : lines) {
-        float x = pos.x + pad;
+        const int line = static_cast<int>(number - code.first_number) + 1;
+        const bool lit = deck::emphasised(mark, line);
+        const float text_y = y + (line_h - size) * 0.5f;
+        if (gutter > 0) {
+            const std::string n = std::to_string(number);
+            const float w = canvas.text_width(Face::Mono, size, n);
+            canvas.text(Face::Mono, size, ImVec2(pos.x + pad + gutter - pad * 0.8f - w, text_y),
+                        marking && lit ? t.color.accent : t.color.line_number, n);
+        }
+        float x = pos.x + pad + gutter;
         for (const deck::Token& token : tokens) {
-            canvas.text(Face::Mono, size, ImVec2(x, y + (line_h - size) * 0.5f),
-                        t.token_color(token.kind), token.text);
+            const ImU32 color = t.token_color(token.kind);
+            canvas.text(Face::Mono, size, ImVec2(x, text_y), lit ? color : t.dimmed(color), token.text);
             x += canvas.text_width(Face::Mono, size, token.text);
         }
         y += line_h;
+        ++number;
     }
     canvas.unclip();
     return height;
@@ -389,7 +422,7 @@ float draw_blocks(const Canvas& canvas, render::ImageCache& images, std::span<co
         }
         case deck::BlockKind::Code: {
             const float top = y;
-            y += draw_code_block(canvas, block.text, block.lang, ImVec2(x, y), width, shown, &widest);
+            y += draw_code_block(canvas, block, ImVec2(x, y), width, flow.reveal, shown, &widest);
             if (y > flow.bottom && flow.cut_line == 0) {
                 // The first code line below the box.
                 const float line_h = t.size.code * 1.4f;
@@ -403,7 +436,9 @@ float draw_blocks(const Canvas& canvas, render::ImageCache& images, std::span<co
                     std::size_t end = block.text.find('\n', from);
                     if (end == std::string::npos) end = block.text.size();
                     const std::string_view line(block.text.data() + from, end - from);
-                    if (canvas.text_width(Face::Mono, t.size.code, line) + 2 * t.layout.code_padding > width + 0.5f) break;
+                    if (canvas.text_width(Face::Mono, t.size.code, line) + 2 * t.layout.code_padding +
+                            code_gutter(canvas, block) > width + 0.5f)
+                        break;
                     from = end + 1;
                 }
                 flow.wide = true;

@@ -1,9 +1,10 @@
 // Draws a slide's Markdown blocks on the canvas: headings, paragraphs with
 // bold, italic, struck, inline code and links, nested and task lists,
-// highlighted code blocks, images, quotes, rules, tables and columns; only
-// what the slide's reveal step shows. Also fits a slide's content into its
-// box (shrinking it down to a floor, then cutting it), the one layout
-// computation that both the audience view and `check` use.
+// highlighted code blocks (with their line highlights), images, quotes,
+// rules, tables and columns; only what the slide's reveal step shows. Also
+// fits a slide's content into its box (shrinking it down to a floor, then
+// cutting it), the one layout computation that both the audience view and
+// `check` use.
 #pragma once
 
 #include <cfloat>
@@ -50,10 +51,15 @@ struct TextStyle {
 float draw_spans(const Canvas& canvas, const std::vector<deck::Span>& spans, ImVec2 pos,
                  float width, TextStyle style, bool draw = true, float* widest = nullptr);
 
-// A highlighted code block (fenced code on a slide). `widest`, if given,
-// gets the width its longest line needs.
-float draw_code_block(const Canvas& canvas, const std::string& code, const std::string& lang,
-                      ImVec2 pos, float width, bool draw = true, float* widest = nullptr);
+// A highlighted code block (fenced code on a slide), as reveal step
+// `reveal` shows it: its line highlight's lines marked (a band and a bar in
+// the accent colour) and the others dimmed, with a gutter of line numbers
+// if it asks for one. `widest`, if given, gets the width its longest line
+// needs.
+float draw_code_block(const Canvas& canvas, const deck::Block& code, ImVec2 pos, float width,
+                      int reveal = INT_MAX, bool draw = true, float* widest = nullptr);
+// The width of a code block's gutter of line numbers (0 without one).
+float code_gutter(const Canvas& canvas, const deck::Block& code);
 
 // [SECTION] Fitting ------------------------------------------------------------
 

@@ -36,6 +36,15 @@ std::vector<render::FontRequest> Theme::font_requests() const {
     };
 }
 
+ImU32 Theme::dimmed(ImU32 c) const {
+    const ImU32 bg = color.code_bg;
+    auto channel = [&](int shift) {
+        const float a = static_cast<float>((c >> shift) & 0xFF), b = static_cast<float>((bg >> shift) & 0xFF);
+        return static_cast<ImU32>(b + (a - b) * layout.code_dim + 0.5f) << shift;
+    };
+    return channel(IM_COL32_R_SHIFT) | channel(IM_COL32_G_SHIFT) | channel(IM_COL32_B_SHIFT) | (c & IM_COL32_A_MASK);
+}
+
 Theme parse_theme(const std::string& text) {
     const nlohmann::json j = nlohmann::json::parse(text);
     auto number = [&](const char* group, const char* key) -> float {
@@ -65,7 +74,10 @@ Theme parse_theme(const std::string& text) {
                 number("layout", "margin_bottom"), number("layout", "heading_gap"),
                 number("layout", "block_gap"),    number("layout", "line_height"),
                 number("layout", "list_indent"),  number("layout", "code_padding"),
-                number("layout", "pane_gap"),     number("layout", "radius")};
+                number("layout", "pane_gap"),     number("layout", "radius"),
+                number("layout", "code_dim")};
+    if (!(t.layout.code_dim >= 0 && t.layout.code_dim <= 1))
+        throw std::runtime_error("theme: layout.code_dim must be from 0 to 1");
     const char* c = "colors";
     t.color = {color(c, "background"),   color(c, "background_edge"), color(c, "text"),
                color(c, "heading"),      color(c, "accent"),          color(c, "muted"),

@@ -26,6 +26,7 @@ struct Theme {
     struct Layout {
         float margin_x, margin_top, margin_bottom, heading_gap, block_gap, line_height,
             list_indent, code_padding, pane_gap, radius;
+        float code_dim;  // the share of its colour a code line keeps when a line highlight dims it
     } layout{};
     struct Colors {
         ImU32 background, background_edge, text, heading, accent, muted, inline_code,
@@ -35,6 +36,8 @@ struct Theme {
     ImU32 syntax[deck::token_kind_count]{};  // indexed by deck::TokenKind
 
     ImU32 token_color(deck::TokenKind kind) const { return syntax[static_cast<int>(kind)]; }
+    // `c` as a code line a line highlight dims: code_dim of it over code_bg.
+    ImU32 dimmed(ImU32 c) const;
     // Every (face, size) the views draw with, for the font atlas.
     std::vector<render::FontRequest> font_requests() const;
 };
