@@ -123,7 +123,9 @@ struct Block {
     bool fenced = false;  // Code: fenced (its first line is the fence), not indented
     std::string text;  // Code: contents, with a trailing newline removed
 
-    std::filesystem::path image_path;  // Image: resolved against the deck's directory
+    std::filesystem::path image_path;  // Image: resolved against the deck's directory (a URL's: its cached copy)
+    std::string image_url;             // Image: the URL of a remote image ("" for a file)
+    float image_width = 0;             // Image: the width asked for (HTML width=, in canvas pixels); 0: fit
     std::string alt;                   // Image: alt text
 
     std::vector<Block> children;  // Quote
@@ -200,7 +202,8 @@ struct Deck {
 using DemoValidator = std::function<std::optional<std::string>(const DemoRef&)>;
 
 // Parses deck text. `file` names it in diagnostics; images are resolved
-// against `base_dir` and checked (exists and decodes as PNG or JPEG).
+// against `base_dir` and checked (exists and its header reads as PNG, JPEG,
+// GIF, WebP or SVG). Remote images are not fetched here (image_fetch.hpp).
 Deck parse(std::string_view text, const std::string& file,
            const std::filesystem::path& base_dir, const DemoValidator& validate_demo = {});
 
@@ -215,8 +218,9 @@ inline constexpr int max_image_side = 8192;
 // blocks on a FIFO; reads only the header.
 std::optional<std::string> image_problem(const std::filesystem::path& path);
 // image_problem, then a full decode: a truncated or corrupt file that has a
-// good header. For `check`: it costs a decode.
-std::optional<std::string> image_decode_problem(const std::filesystem::path& path);
+// good header. For `check`: it costs a decode. `note`, when given, is set to
+// what shows differently (an animation shows its first frame).
+std::optional<std::string> image_decode_problem(const std::filesystem::path& path, std::string* note = nullptr);
 
 // Appends code point `cp` as UTF-8 (U+FFFD for one that is not a character).
 void append_utf8(std::string& out, char32_t cp);

@@ -160,8 +160,11 @@ std::filesystem::path default_deck();
 // parameter valid (`animals=@FILE` relative to `base`, the deck's folder).
 deck::DemoValidator demo_validator(std::filesystem::path base);
 
-// Loads a deck, checking its demo directives with demo_validator.
-deck::Deck load_deck(const std::filesystem::path& path);
+// Loads a deck, checking its demo directives with demo_validator. With
+// `fetch_remote`, its remote images not cached yet are fetched first
+// (blocking: `check`, `shot`, `export`, and the show before its windows
+// open); a hot reload passes false and the windows fetch in the background.
+deck::Deck load_deck(const std::filesystem::path& path, bool fetch_remote = true);
 
 class Presentation {
 public:

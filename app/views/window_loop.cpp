@@ -26,6 +26,7 @@
 #include "record/mic.hpp"
 #include "render/context.hpp"
 #include "session/session_log.hpp"
+#include "deck/image_fetch.hpp"
 #include "views/app.hpp"
 #include "views/layouts.hpp"
 
@@ -295,6 +296,8 @@ int present(const AppOptions& options) {
     }
 
     DeckWatcher watcher(options.show.deck_path);
+    // A remote image fetched in the background (after a reload) is drawn at once.
+    deck::on_background_fetch_done([] { render::Window::wake(); });
     int settle = 2;  // ImGui settles hover state one frame after input
     int passes = 0;
     double wait = 0;
@@ -374,6 +377,7 @@ int present(const AppOptions& options) {
         }
     }
     recording.stop(now());
+    deck::on_background_fetch_done({});
     // Windows go before the show: their GL contexts, then the demo runs.
     while (!screens.empty()) {
         screens.back().window->activate();
