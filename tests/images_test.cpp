@@ -6,8 +6,10 @@
 
 #include <stb_image.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -240,6 +242,43 @@ TEST_F(RemoteFetch, CapsOnSizeTimeAndRedirectsNameTheUrl) {
               "cannot fetch " + server.url("/silent") + ": timed out after 0.3 s");
     EXPECT_EQ(deck::fetch_image(server.url("/gone.png")), "cannot fetch " + server.url("/gone.png") + ": HTTP 404");
     EXPECT_FALSE(fs::exists(deck::cached_image_path(server.url("/big.png"))));
+}
+
+// What a window does after a hot reload: ask, never wait; draw when told.
+TEST_F(RemoteFetch, InTheBackgroundTheCallerIsToldWhenItEnds) {
+    const fs::path dir = image_decks("fetch_background");
+    test::HttpServer server({{"/red.png", test::read_file(dir / "red.png")}});
+    std::mutex mutex;
+    std::condition_variable cv;
+    int done = 0;
+    deck::on_background_fetch_done([&] {
+        const std::lock_guard<std::mutex> lock(mutex);
+        ++done;
+        cv.notify_all();
+    });
+    auto wait_for = [&](int n) {
+        std::unique_lock<std::mutex> lock(mutex);
+        return cv.wait_for(lock, std::chrono::seconds(30), [&] { return done >= n; });
+    };
+    const std::string ok = server.url("/red.png"), gone = server.url("/gone.png");
+    deck::note_remote_image(deck::cached_image_path(ok), ok);
+    deck::note_remote_image(deck::cached_image_path(gone), gone);
+    EXPECT_EQ(deck::remote_status(deck::cached_image_path(ok)).state, deck::FetchState::Unknown);
+    const deck::RemoteStatus asked = deck::fetch_in_background(deck::cached_image_path(ok));
+    EXPECT_TRUE(asked.state == deck::FetchState::Pending || asked.state == deck::FetchState::Ready);
+    ASSERT_TRUE(wait_for(1));
+    EXPECT_EQ(deck::remote_status(deck::cached_image_path(ok)).state, deck::FetchState::Ready);
+    EXPECT_EQ(deck::image_problem(deck::cached_image_path(ok)), std::nullopt);
+    deck::fetch_in_background(deck::cached_image_path(gone));
+    ASSERT_TRUE(wait_for(2));
+    const deck::RemoteStatus failed = deck::remote_status(deck::cached_image_path(gone));
+    EXPECT_EQ(failed.state, deck::FetchState::Failed);
+    EXPECT_EQ(failed.error, "cannot fetch " + gone + ": HTTP 404");
+    // A failure is not tried again from the background (a frame asks every time).
+    EXPECT_EQ(deck::fetch_in_background(deck::cached_image_path(gone)).state, deck::FetchState::Failed);
+    EXPECT_EQ(server.requests("/gone.png"), 1);
+    EXPECT_EQ(server.requests("/red.png"), 1);
+    deck::on_background_fetch_done({});
 }
 
 //-----------------------------------------------------------------------------

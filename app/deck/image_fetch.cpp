@@ -237,7 +237,7 @@ public:
         }
         stop_flag_ = true;  // a running transfer ends at its next progress call
         wake_.notify_all();
-        if (worker_.joinable()) worker_.join();  // bounded: the transfer sees `stopping_`
+        for (std::thread& worker : workers_) worker.join();  // bounded: a transfer sees stop_flag_
     }
 
     void note(const std::filesystem::path& path, const std::string& url) {
@@ -263,7 +263,9 @@ public:
         s.state = FetchState::Pending;
         known_[s.url] = s;
         queue_.push_back(s.url);
-        if (!worker_.joinable()) worker_ = std::thread([this] { run(); });
+        // A few threads, so that one slow server does not hold up the others.
+        if (busy_ + queue_.size() > workers_.size() && workers_.size() < max_workers)
+            workers_.emplace_back([this] { run(); });
         lock.unlock();
         wake_.notify_one();
         return s;
@@ -299,9 +301,11 @@ private:
             if (stopping_) return;
             const std::string url = queue_.front();
             queue_.pop_front();
+            ++busy_;
             lock.unlock();
             const std::optional<std::string> error = fetch_image(url, {}, &stop_flag_);
             lock.lock();
+            --busy_;
             if (error) known_[url] = {FetchState::Failed, url, *error};
             else known_.erase(url);
             if (done_) {
@@ -321,7 +325,9 @@ private:
     std::function<void()> done_;
     bool stopping_ = false;
     std::atomic<bool> stop_flag_{false};  // read by a running transfer
-    std::thread worker_;
+    static constexpr std::size_t max_workers = 4;
+    std::size_t busy_ = 0;  // workers in a transfer
+    std::vector<std::thread> workers_;
 };
 
 Registry& registry() {

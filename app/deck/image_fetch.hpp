@@ -68,8 +68,8 @@ void note_remote_image(const std::filesystem::path& path, const std::string& url
 // The status of the remote image cached at `path`.
 RemoteStatus remote_status(const std::filesystem::path& path);
 
-// Starts fetching the remote image cached at `path` on the background
-// thread unless it is there, pending or failed; never blocks. Returns its
+// Starts fetching the remote image cached at `path` on a background thread
+// (up to four at once) unless it is there, pending or failed; never blocks. Returns its
 // status after that (Pending while it runs).
 RemoteStatus fetch_in_background(const std::filesystem::path& path);
 
