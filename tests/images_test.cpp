@@ -229,7 +229,7 @@ TEST_F(RemoteFetch, AnImageIsWrittenIntoTheCacheWhole) {
 }
 
 TEST_F(RemoteFetch, CapsOnSizeTimeAndRedirectsNameTheUrl) {
-    test::HttpServer server({{"/big.png", std::string(5000, 'x')}});
+    test::HttpServer server({{"/big.png", std::string(5000, 'x')}, {"/page.png", "<html>Sign in</html>"}});
     deck::FetchLimits small;
     small.max_bytes = 1000;
     EXPECT_EQ(deck::fetch_image(server.url("/big.png"), small),
@@ -241,6 +241,10 @@ TEST_F(RemoteFetch, CapsOnSizeTimeAndRedirectsNameTheUrl) {
     EXPECT_EQ(deck::fetch_image(server.url("/silent"), quick),
               "cannot fetch " + server.url("/silent") + ": timed out after 0.3 s");
     EXPECT_EQ(deck::fetch_image(server.url("/gone.png")), "cannot fetch " + server.url("/gone.png") + ": HTTP 404");
+    EXPECT_EQ(deck::fetch_image(server.url("/page.png")),
+              "cannot fetch " + server.url("/page.png") +
+                  ": not an image (no Content-Type; livedeck reads PNG, JPEG, GIF, WebP or SVG)");
+    EXPECT_FALSE(fs::exists(deck::cached_image_path(server.url("/page.png"))));
     EXPECT_FALSE(fs::exists(deck::cached_image_path(server.url("/big.png"))));
 }
 

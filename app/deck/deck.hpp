@@ -27,7 +27,10 @@
 //   - the rest is CommonMark (md4c) with GitHub's tables, strikethrough and
 //     task lists: headings, paragraphs, nested lists, bold, italic, inline
 //     code, fenced code blocks, images, quotes; math spans are shown as their
-//     source; raw HTML keeps its text (`<br>` breaks the line).
+//     source; raw HTML keeps its text (`<br>` breaks the line, `<img>` is an
+//     image). Images: PNG, JPEG, GIF, WebP, SVG (image_formats.hpp); a path
+//     is relative to the deck, `/x` also in its public/ folder; a URL's
+//     image is fetched into a cache (image_fetch.hpp).
 #pragma once
 
 #include <filesystem>

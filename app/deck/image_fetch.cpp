@@ -8,6 +8,7 @@
 #include "deck/image_fetch.hpp"
 
 #include "deck/deck.hpp"
+#include "deck/image_formats.hpp"
 #include "deck/parse_internal.hpp"
 
 #include <curl/curl.h>
@@ -218,6 +219,14 @@ std::optional<std::string> fetch_image(const std::string& url, const FetchLimits
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     if (status < 200 || status > 299) return what + "HTTP " + std::to_string(status);
     if (body.data.empty()) return what + "empty reply";
+    // A login page or an error page sent with 200 is not kept as an image.
+    if (sniff_image(std::string_view(body.data).substr(0, 512), std::filesystem::path(url_extension(url))) ==
+        ImageFormat::Unknown) {
+        const char* type = nullptr;
+        curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &type);
+        return what + "not an image (" + (type && *type ? "Content-Type " + std::string(type) : "no Content-Type") +
+               "; livedeck reads " + std::string(known_image_formats) + ")";
+    }
     if (auto problem = write_atomically(cached_image_path(url), body.data)) return what + *problem;
     return std::nullopt;
 }
