@@ -4,10 +4,9 @@
 // cached file as the image's path; nothing draws from the network.
 //
 // Who fetches: `check`, `shot` and `export` fetch what is missing before
-// they look at a slide (fetch_remote_images), and so does the presenting
-// program before its window opens; an image that a hot reload adds is
-// fetched in the background (fetch_in_background) while the slide shows a
-// placeholder. `--offline` (set_offline) forbids every fetch: cached copies
+// they look at a slide (fetch_remote_images); the windows open at once and
+// fetch in the background (fetch_in_background), at start and after a hot
+// reload, while the slide shows a placeholder. `--offline` (set_offline) forbids every fetch: cached copies
 // are still used, others are errors that say so.
 #pragma once
 
@@ -78,7 +77,7 @@ RemoteStatus fetch_in_background(const std::filesystem::path& path);
 void on_background_fetch_done(std::function<void()> callback);
 
 // Fetches every remote image of `d` that is not cached yet, several at a
-// time, and waits for them (never from a window's frame). Each failure
+// time, and waits for them (never from a window's thread). Each failure
 // becomes an error of its slide and of the deck at the image's line; so
 // does a fetched file that is not an image. Offline, it fetches nothing
 // (the parser has said so already).

@@ -151,7 +151,8 @@ double Timer::elapsed(double t) const {
 // [SECTION] Presentation: commands --------------------------------------------
 
 Presentation::Presentation(Options options, double t)
-    : options_(std::move(options)), deck_(load_deck(options_.deck_path)), slide_shown_at_(t) {
+    : options_(std::move(options)), deck_(load_deck(options_.deck_path, options_.fetch_remote_images)),
+      slide_shown_at_(t) {
     make_slots();
     for (const deck::Diagnostic& d : deck_.diagnostics) std::cerr << d.str() << "\n";
     emit(t, EventType::DeckLoaded, -1, deck_.path.string());
@@ -244,7 +245,7 @@ const deck::Slide* Presentation::slide(int index) const {
 }
 
 void Presentation::reload(double t) {
-    // (On the window's thread: a new remote image is fetched in the background.)
+    // (On the window's thread: remote images are fetched in the background.)
     deck::Deck fresh = load_deck(options_.deck_path, false);
     if (!fresh.ok()) {
         // The show goes on with the last good deck; the presenter sees why.

@@ -260,7 +260,11 @@ int present(const AppOptions& options) {
         }
     }
 
-    show::Presentation show(options.show, now());
+    // The windows open at once: remote images come in the background (a
+    // venue's network may take its time), each slide showing "loading" meanwhile.
+    show::Options show_options = options.show;
+    show_options.fetch_remote_images = false;
+    show::Presentation show(show_options, now());
     Controller controller(show, options.browse, two, options.layout);
     LiveRecording recording(options.mic, origin);
     show.set_listener([&](const show::SessionEvent& e) { recording.record(e); });
@@ -296,7 +300,7 @@ int present(const AppOptions& options) {
     }
 
     DeckWatcher watcher(options.show.deck_path);
-    // A remote image fetched in the background (after a reload) is drawn at once.
+    // A remote image fetched in the background is drawn as soon as it is in.
     deck::on_background_fetch_done([] { render::Window::wake(); });
     int settle = 2;  // ImGui settles hover state one frame after input
     int passes = 0;
