@@ -128,7 +128,7 @@ struct Block {
 
     std::filesystem::path image_path;  // Image: resolved against the deck's directory (a URL's: its cached copy)
     std::string image_url;             // Image: the URL of a remote image ("" for a file)
-    float image_width = 0;             // Image: the width asked for (HTML width=, in canvas pixels); 0: fit
+    float image_width = 0;             // Image: HTML width=: canvas pixels, or (< 0) a share of the room; 0: fit
     std::string alt;                   // Image: alt text
 
     std::vector<Block> children;  // Quote

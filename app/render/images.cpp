@@ -36,6 +36,10 @@ void ImageCache::clear() {
     for (auto& [path, texture] : textures_)
         if (texture.id) glDeleteTextures(1, &texture.id);
     textures_.clear();
+    for (auto& [path, rasters] : rasters_)
+        for (Texture& texture : rasters)
+            if (texture.id) glDeleteTextures(1, &texture.id);
+    rasters_.clear();
 }
 
 const Texture& ImageCache::get(const std::filesystem::path& path) {
@@ -83,12 +87,26 @@ const Texture& ImageCache::get(const std::filesystem::path& path) {
 const Texture& ImageCache::get(const std::filesystem::path& path, int width, int height) {
     const Texture& known = get(path);
     if (!known.vector || !known.id || width <= 0 || height <= 0) return known;
-    // Within a pixel of the size it has: keep it (no raster per subpixel move).
-    if (std::abs(known.raster_width - width) <= 1 && std::abs(known.raster_height - height) <= 1) return known;
-    Texture& texture = textures_.at(path);
+    // Within a pixel of a size it has: that one (no raster per subpixel move).
+    auto close = [&](const Texture& t) {
+        return std::abs(t.raster_width - width) <= 1 && std::abs(t.raster_height - height) <= 1;
+    };
+    if (close(known)) return known;
+    std::vector<Texture>& rasters = rasters_[path];
+    rasters.reserve(rasters_per_svg);  // (what get() returned stays where it is until the next get())
+    for (const Texture& t : rasters)
+        if (close(t)) return t;
     const deck::Pixels pixels = deck::decode_image(path, width, height);
-    if (pixels.error.empty()) upload(texture, pixels);
-    return texture;
+    if (!pixels.error.empty()) return known;
+    if (rasters.size() == rasters_per_svg) {  // the oldest goes
+        if (rasters.front().id) glDeleteTextures(1, &rasters.front().id);
+        rasters.erase(rasters.begin());
+    }
+    Texture texture = known;
+    texture.id = 0;
+    upload(texture, pixels);
+    rasters.push_back(std::move(texture));
+    return rasters.back();
 }
 
 }  // namespace livedeck::render

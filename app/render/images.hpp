@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace livedeck::render {
 
@@ -36,6 +37,11 @@ public:
 
 private:
     std::map<std::filesystem::path, Texture> textures_;
+    // An SVG's rasters at the sizes it is drawn (the slide, the next-slide
+    // preview, thumbnails): a few per file, so views of one frame do not
+    // take turns rasterizing it.
+    static constexpr std::size_t rasters_per_svg = 4;
+    std::map<std::filesystem::path, std::vector<Texture>> rasters_;
     Texture pending_;  // what get() returns for a remote image still being fetched
 };
 
