@@ -350,6 +350,12 @@ TEST(ImageCheck, OfflineUsesTheCacheAndFetchesNothing) {
     EXPECT_EQ(out.status, 1);
     EXPECT_EQ(out.text, deck + ":5: cannot fetch " + server.url("/blue.gif") +
                             ": livedeck is offline (--offline) and has no copy in its cache\n1 problem in " + deck + "\n");
+    // A PDF says so in the image's place.
+    const std::string pdf = (dir / "offline.pdf").string();
+    ASSERT_EQ(test::run_command(livedeck_with_cache(cache) + " export --offline --no-run --quiet " + pdf + " " + deck).status, 0);
+    const std::string text = test::run_command("pdftotext " + pdf + " -").text;
+    EXPECT_NE(text.find("Image: cannot fetch " + server.url("/blue.gif")), std::string::npos) << text;
+    EXPECT_NE(text.find("offline"), std::string::npos) << text;
     EXPECT_EQ(server.requests("/red.png"), 1);
     EXPECT_EQ(server.requests("/blue.gif"), 0);
 }

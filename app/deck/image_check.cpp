@@ -58,9 +58,8 @@ void resolve_image(Block& img, const std::string& src, const fs::path& base_dir,
             if (auto why = check_image(img.image_path))
                 slide.errors.push_back({file, img.line, "image fetched from " + src + " (cached at " +
                                                             img.image_path.string() + "): " + *why});
-        } else if (offline()) {
-            slide.errors.push_back(
-                {file, img.line, "cannot fetch " + src + ": livedeck is offline (--offline) and has no copy in its cache"});
+        } else if (RemoteStatus status = remote_status(img.image_path); status.state == FetchState::Failed) {
+            slide.errors.push_back({file, img.line, status.error});  // offline, or failed in this process before
         }
         return;  // (fetched before it is shown: fetch_remote_images)
     }

@@ -96,6 +96,12 @@ std::filesystem::path cached_image_path(std::string_view url) {
 void set_offline(bool offline) { offline_flag = offline; }
 bool offline() { return offline_flag; }
 
+namespace {
+std::string offline_message(const std::string& url) {
+    return "cannot fetch " + url + ": livedeck is offline (--offline) and has no copy in its cache";
+}
+}  // namespace
+
 //-----------------------------------------------------------------------------
 // [SECTION] One fetch (blocking, capped, written atomically)
 //-----------------------------------------------------------------------------
@@ -176,7 +182,7 @@ std::optional<std::string> write_atomically(const std::filesystem::path& path, c
 std::optional<std::string> fetch_image(const std::string& url, const FetchLimits& limits,
                                        const std::atomic<bool>* stop) {
     const std::string what = "cannot fetch " + url + ": ";
-    if (offline()) return what + "livedeck is offline (--offline) and has no copy in its cache";
+    if (offline()) return offline_message(url);
     if (!curl_ready()) return what + "curl_global_init failed";
     std::unique_ptr<CURL, EasyCleanup> easy(curl_easy_init());
     if (!easy) return what + "curl_easy_init failed";
@@ -263,12 +269,6 @@ public:
         std::unique_lock<std::mutex> lock(mutex_);
         RemoteStatus s = status_locked(path);
         if (s.state != FetchState::Unknown || s.url.empty()) return s;
-        if (offline()) {
-            s = {FetchState::Failed, s.url,
-                 "cannot fetch " + s.url + ": livedeck is offline (--offline) and has no copy in its cache"};
-            known_[s.url] = s;
-            return s;
-        }
         s.state = FetchState::Pending;
         known_[s.url] = s;
         queue_.push_back(s.url);
@@ -300,6 +300,7 @@ private:
         if (k != known_.end()) return k->second;
         std::error_code ec;
         if (std::filesystem::exists(path, ec)) return {FetchState::Ready, u->second, {}};
+        if (offline()) return {FetchState::Failed, u->second, offline_message(u->second)};
         return {FetchState::Unknown, u->second, {}};
     }
 
@@ -385,8 +386,11 @@ void fetch_remote_images(Deck& d) {
     {
         std::set<std::string> seen;
         std::error_code ec;
+        // (One that failed before in this process: the parser said so already.)
         for (const RemoteUse& u : uses)
-            if (seen.insert(u.url).second && !std::filesystem::exists(u.path, ec)) missing.push_back(u.url);
+            if (seen.insert(u.url).second && !std::filesystem::exists(u.path, ec) &&
+                remote_status(u.path).state != FetchState::Failed)
+                missing.push_back(u.url);
     }
     if (missing.empty()) return;
     // A few at a time, each on its own thread with its own easy handle.

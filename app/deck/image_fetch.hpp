@@ -76,8 +76,9 @@ RemoteStatus fetch_in_background(const std::filesystem::path& path);
 // wake a window that waits for events). Set it before the first fetch.
 void on_background_fetch_done(std::function<void()> callback);
 
-// Fetches every remote image of `d` that is not cached yet, several at a
-// time, and waits for them (never from a window's thread). Each failure
+// Fetches every remote image of `d` that is not cached yet (nor failed
+// before in this process: the parser reports those), several at a time,
+// and waits for them (never from a window's thread). Each failure
 // becomes an error of its slide and of the deck at the image's line; so
 // does a fetched file that is not an image. Offline, it fetches nothing
 // (the parser has said so already).
