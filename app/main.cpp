@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "deck/image_fetch.hpp"
 #include "farm/farm.hpp"
 #include "registry.hpp"
 #include "terminal.hpp"
@@ -96,6 +97,13 @@ int main(int argc, char** argv) {
                         "Use the animals farm at URL (URL/cow is the cow) instead of the embedded one");
     };
     add_farm_options(&cli);
+    // --offline: on every subcommand that shows a deck (and the show itself).
+    bool offline = false;
+    auto add_offline = [&](CLI::App* app) {
+        app->add_flag("--offline", offline,
+                      "Fetch no remote image (https://...): cached copies are used, others are errors");
+    };
+    add_offline(&cli);
     cli.add_option("deck", deck_arg, "The deck to present (default: slides/talk.md)");
     // Whether the user chose a delay: against another farm it is then asked for per request.
     auto delay_given = [&] {
@@ -148,6 +156,7 @@ int main(int argc, char** argv) {
     auto* browse = cli.add_subcommand("browse", "Attendee mode: browse the slides, run the demos, no notes");
     browse->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
     add_farm_options(browse);
+    add_offline(browse);
 
     // demo
     auto* demo = cli.add_subcommand("demo", "Run one demo in the terminal, animated");
@@ -191,6 +200,7 @@ int main(int argc, char** argv) {
                             ->check(CLI::Range(0, 1000000));
     shot_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
     add_farm_options(shot_cmd);
+    add_offline(shot_cmd);
 
     // export
     auto* export_cmd = cli.add_subcommand(
@@ -213,6 +223,7 @@ int main(int argc, char** argv) {
     export_cmd->add_flag("--quiet", export_options.quiet, "No progress bar");
     export_cmd->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
     add_farm_options(export_cmd);
+    add_offline(export_cmd);
 
     // check
     auto* check_cmd = cli.add_subcommand(
@@ -221,9 +232,11 @@ int main(int argc, char** argv) {
     bool strict = false;
     check_cmd->add_flag("--strict", strict, "Warnings are errors too (exit 1)");
     add_farm_options(check_cmd);
+    add_offline(check_cmd);
 
     CLI11_PARSE(cli, argc, argv);
     raise_open_files_limit();
+    deck::set_offline(offline);
 
     if (*shot_cmd && *at && !shot.run) {
         std::cerr << "livedeck shot: --at needs --run (it is a time into the demo's run)\n";

@@ -262,7 +262,7 @@ TEST(DeckImages, MissingAndBrokenImagesAreErrors) {
     auto d = parse("# I\n\ntext\n\n![](nope.png)\n\n- item ![b](broken.png)\n");
     EXPECT_EQ(messages(d), (std::vector<std::string>{
                                "talk.md:5: cannot read image 'nope.png': No such file or directory",
-                               "talk.md:7: cannot read image 'broken.png': unknown image type",
+                               "talk.md:7: cannot read image 'broken.png': unknown image type (livedeck reads PNG, JPEG, GIF, WebP or SVG)",
                            }));
     EXPECT_EQ(d.slides[0].errors.size(), 2u);
     EXPECT_EQ(d.slides[0].blocks.at(2).line, 5);
@@ -460,7 +460,7 @@ TEST(DeckLoad, SampleDeck) {
     EXPECT_EQ(b.blocks[2].line, 25);
     std::string file = path.string();
     EXPECT_EQ(messages(d), (std::vector<std::string>{
-                               file + ":24: cannot read image 'broken.png': unknown image type",
+                               file + ":24: cannot read image 'broken.png': unknown image type (livedeck reads PNG, JPEG, GIF, WebP or SVG)",
                                file + ":25: cannot read image 'missing.png': No such file or directory",
                            }));
 }

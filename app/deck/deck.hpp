@@ -32,7 +32,10 @@
 //   - the rest is CommonMark (md4c) with GitHub's tables, strikethrough and
 //     task lists: headings, paragraphs, nested lists, bold, italic, inline
 //     code, fenced code blocks, images, quotes; math spans are shown as their
-//     source; raw HTML keeps its text (`<br>` breaks the line).
+//     source; raw HTML keeps its text (`<br>` breaks the line, `<img>` is an
+//     image). Images: PNG, JPEG, GIF, WebP, SVG (image_formats.hpp); a path
+//     is relative to the deck, `/x` also in its public/ folder; a URL's
+//     image is fetched into a cache (image_fetch.hpp).
 #pragma once
 
 #include <filesystem>
@@ -154,7 +157,9 @@ struct Block {
     bool line_numbers = false;  // Code: a gutter of line numbers (`+line_numbers`, `{lines:true}`, `[...]`)
     int first_number = 1;       // Code: the number of its first line (`[712: ...]`, `startLine:`)
 
-    std::filesystem::path image_path;  // Image: resolved against the deck's directory
+    std::filesystem::path image_path;  // Image: resolved against the deck's directory (a URL's: its cached copy)
+    std::string image_url;             // Image: the URL of a remote image ("" for a file)
+    float image_width = 0;             // Image: HTML width=: canvas pixels, or (< 0) a share of the room; 0: fit
     std::string alt;                   // Image: alt text
 
     std::vector<Block> children;  // Quote
@@ -231,7 +236,8 @@ struct Deck {
 using DemoValidator = std::function<std::optional<std::string>(const DemoRef&)>;
 
 // Parses deck text. `file` names it in diagnostics; images are resolved
-// against `base_dir` and checked (exists and decodes as PNG or JPEG).
+// against `base_dir` and checked (exists and its header reads as PNG, JPEG,
+// GIF, WebP or SVG). Remote images are not fetched here (image_fetch.hpp).
 Deck parse(std::string_view text, const std::string& file,
            const std::filesystem::path& base_dir, const DemoValidator& validate_demo = {});
 
@@ -246,8 +252,9 @@ inline constexpr int max_image_side = 8192;
 // blocks on a FIFO; reads only the header.
 std::optional<std::string> image_problem(const std::filesystem::path& path);
 // image_problem, then a full decode: a truncated or corrupt file that has a
-// good header. For `check`: it costs a decode.
-std::optional<std::string> image_decode_problem(const std::filesystem::path& path);
+// good header. For `check`: it costs a decode. `note`, when given, is set to
+// what shows differently (an animation shows its first frame).
+std::optional<std::string> image_decode_problem(const std::filesystem::path& path, std::string* note = nullptr);
 
 // The line highlight a code block shows at reveal step `reveal` (the last
 // one begun by then), or nothing when it has none.

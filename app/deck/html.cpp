@@ -1,5 +1,5 @@
 // html.cpp: raw HTML in a deck. Nothing is rendered as HTML, but no text is
-// lost: `<br>` breaks the line, the simple inline styles (b, strong, i, em,
+// lost: `<img src=... width=...>` is an image, `<br>` breaks the line, the simple inline styles (b, strong, i, em,
 // code, kbd, s, del, strike) are kept, block tags end paragraphs, headings
 // stay headings, and every other tag is dropped with its text kept (and
 // named, so that `check` can say so).
@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 namespace livedeck::deck::detail {
 namespace {
@@ -44,7 +46,8 @@ TagUse tag_use(std::string_view name) {
     if (any_of_names(name, {"code", "kbd", "tt", "samp"})) return TagUse::Code;
     if (any_of_names(name, {"s", "del", "strike"})) return TagUse::Strike;
     if (any_of_names(name, {"script", "style", "template"})) return TagUse::DropWithContent;
-    if (any_of_names(name, {"img", "video", "audio", "iframe", "embed", "object", "source", "input", "svg", "canvas",
+    if (name == "img") return TagUse::Image;
+    if (any_of_names(name, {"video", "audio", "iframe", "embed", "object", "source", "input", "svg", "canvas",
                             "link", "meta"}))
         return TagUse::DropEmpty;
     if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6') return TagUse::Heading;
@@ -55,6 +58,75 @@ TagUse tag_use(std::string_view name) {
                             "address", "caption"}))
         return TagUse::Block;
     return TagUse::Drop;
+}
+
+namespace {
+
+// The value of attribute `name` in a tag's text (quoted or not), decoded
+// entities and all; nothing when it is not there.
+std::optional<std::string> attribute(std::string_view tag, std::string_view name) {
+    std::string low(tag);
+    for (char& ch : low) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    size_t i = low.find_first_of(" \t\r\n/");  // past the tag's name
+    while (i != std::string::npos && i < low.size()) {
+        while (i < low.size() && (std::isspace(static_cast<unsigned char>(low[i])) || low[i] == '/')) ++i;
+        const size_t key = i;
+        while (i < low.size() && low[i] != '=' && low[i] != '>' && low[i] != '/' &&
+               !std::isspace(static_cast<unsigned char>(low[i])))
+            ++i;
+        const std::string_view k = std::string_view(low).substr(key, i - key);
+        if (k.empty()) return std::nullopt;
+        while (i < low.size() && std::isspace(static_cast<unsigned char>(low[i]))) ++i;
+        std::string_view value;
+        if (i < low.size() && low[i] == '=') {
+            ++i;
+            while (i < low.size() && std::isspace(static_cast<unsigned char>(low[i]))) ++i;
+            if (i < low.size() && (low[i] == '"' || low[i] == '\'')) {
+                const size_t end = low.find(low[i], i + 1);
+                if (end == std::string::npos) return std::nullopt;
+                value = tag.substr(i + 1, end - i - 1);
+                i = end + 1;
+            } else {
+                const size_t start = i;
+                while (i < low.size() && low[i] != '>' && !std::isspace(static_cast<unsigned char>(low[i]))) ++i;
+                value = tag.substr(start, i - start);
+            }
+        }
+        if (k == name) {
+            std::string out;
+            for (size_t j = 0; j < value.size();) {
+                const size_t semi = value[j] == '&' ? value.find(';', j) : std::string_view::npos;
+                if (semi != std::string_view::npos && semi - j <= 10) {
+                    append_entity(out, value.substr(j, semi - j + 1));
+                    j = semi + 1;
+                } else {
+                    out += value[j++];
+                }
+            }
+            return out;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Block> html_image(std::string_view tag_text, int line) {
+    std::optional<std::string> src = attribute(tag_text, "src");
+    if (!src || trim(*src).empty()) return std::nullopt;
+    Block img;
+    img.kind = BlockKind::Image;
+    img.line = line;
+    img.image_path = std::string(trim(*src));
+    img.alt = std::string(trim(attribute(tag_text, "alt").value_or("")));
+    if (std::optional<std::string> width = attribute(tag_text, "width")) {
+        char* end = nullptr;
+        const float w = std::strtof(width->c_str(), &end);
+        const std::string_view unit = trim(std::string_view(end));
+        if (std::isfinite(w) && w > 0 && (unit.empty() || unit == "px")) img.image_width = std::min(w, 8192.0f);
+        else if (std::isfinite(w) && w > 0 && unit == "%") img.image_width = -std::min(w, 100.0f) / 100.0f;
+    }
+    return img;
 }
 
 std::vector<Block> html_blocks(std::string_view html, int first_line, std::vector<DroppedTag>& dropped) {
@@ -109,6 +181,7 @@ std::vector<Block> html_blocks(std::string_view html, int first_line, std::vecto
                 close == std::string_view::npos ? std::nullopt : parse_tag(html.substr(i, close - i + 1));
             if (tag) {
                 const int at = line;
+                const std::string_view tag_text = html.substr(i, close - i + 1);
                 line += static_cast<int>(std::count(html.begin() + static_cast<std::ptrdiff_t>(i),
                                                     html.begin() + static_cast<std::ptrdiff_t>(close), '\n'));
                 i = close + 1;
@@ -150,6 +223,15 @@ std::vector<Block> html_blocks(std::string_view html, int first_line, std::vecto
                     i = to;
                     break;
                 }
+                case TagUse::Image:
+                    if (tag->closing) break;
+                    if (std::optional<Block> img = html_image(tag_text, at)) {
+                        flush();
+                        blocks.push_back(std::move(*img));
+                    } else {
+                        dropped.push_back({at, tag->name, false});  // no src: nothing to show
+                    }
+                    break;
                 // (Named once, at the opening tag.)
                 case TagUse::DropEmpty:
                     if (!tag->closing) dropped.push_back({at, tag->name, false});

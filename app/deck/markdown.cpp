@@ -251,7 +251,10 @@ private:
                 break;
             case MD_BLOCK_HTML: {
                 const int line = f.block.line > 0 ? f.block.line : std::max(cursor_, first_line_);
-                for (Block& b : html_blocks(f.html, line, dropped_)) append(std::move(b));
+                for (Block& b : html_blocks(f.html, line, dropped_)) {
+                    if (b.kind == BlockKind::Image) resolve_image(b, b.image_path.string(), base_dir_, file_, slide_);
+                    append(std::move(b));
+                }
                 break;
             }
             case MD_BLOCK_CODE: {
@@ -443,7 +446,6 @@ private:
     void finish_image() {
         Block img = std::move(image_);
         img.alt = std::string(trim(img.alt));
-        img.image_path = base_dir_.empty() ? fs::path(image_src_) : base_dir_ / image_src_;
         int line = image_alt_line_ ? image_alt_line_ : image_src_line_;
         if (line == 0 && !image_src_.empty()) {
             const std::string& src = image_src_;
@@ -452,8 +454,7 @@ private:
         if (line == 0 && in_inline()) line = top().block.line;
         if (line == 0) line = cursor_ > 0 ? cursor_ : first_line_;
         img.line = line;
-        if (auto why = check_image(img.image_path))
-            slide_.errors.push_back({file_, line, "cannot read image '" + image_src_ + "': " + *why});
+        resolve_image(img, image_src_, base_dir_, file_, slide_);
         if (in_inline()) top().images.push_back(std::move(img));
         else append(std::move(img));
     }
@@ -546,6 +547,16 @@ private:
         case TagUse::Italic: bump(em_); break;
         case TagUse::Code: bump(code_); break;
         case TagUse::Strike: bump(del_); break;
+        case TagUse::Image:
+            if (tag->closing) break;
+            if (std::optional<Block> img = html_image(raw, at)) {
+                resolve_image(*img, img->image_path.string(), base_dir_, file_, slide_);
+                if (in_inline()) top().images.push_back(std::move(*img));
+                else append(std::move(*img));
+            } else {
+                dropped_.push_back({at, tag->name, false});
+            }
+            break;
         case TagUse::DropEmpty:
         case TagUse::DropWithContent:
             if (!tag->closing) dropped_.push_back({at, tag->name, false});

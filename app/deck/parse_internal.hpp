@@ -230,6 +230,13 @@ void assign_steps(Slide& slide, const SlideText& text);
 // Why the image at `path` cannot be used, or nothing.
 std::optional<std::string> check_image(const fs::path& path);
 
+// Sets the image block's path from its source `src` (and its URL, for a
+// remote one): relative to `base_dir`; `/x` as given, else in
+// `base_dir`/public/ (Slidev's convention); a URL's cached copy. A problem
+// becomes an error of `slide` at `img.line` (set it first).
+void resolve_image(Block& img, const std::string& src, const fs::path& base_dir, const std::string& file,
+                   Slide& slide);
+
 //-----------------------------------------------------------------------------
 // [SECTION] Raw HTML (html.cpp)
 //-----------------------------------------------------------------------------
@@ -254,7 +261,8 @@ enum class TagUse {
     Rule,             // hr (in an HTML block)
     Block,            // p, div, li...: ends a paragraph (in an HTML block)
     Drop,             // any other: dropped, its text kept
-    DropEmpty,        // img, video...: dropped (no text of their own)
+    Image,            // img: an image block (its src, alt and width)
+    DropEmpty,        // video, audio...: dropped (no text of their own)
     DropWithContent,  // script, style: dropped with what they hold
 };
 TagUse tag_use(std::string_view name);
@@ -267,8 +275,15 @@ struct DroppedTag {
 };
 
 // An HTML block as blocks: its text, `<br>` breaks, inline styles, block
-// tags ending paragraphs. `first_line` is the file line of its first line.
+// tags ending paragraphs, `<img>` images. `first_line` is the file line of
+// its first line. An image block's image_path is its src as written: the
+// caller resolves it (resolve_image).
 std::vector<Block> html_blocks(std::string_view html, int first_line, std::vector<DroppedTag>& dropped);
+
+// The image block of an `<img ...>` tag (its whole text): src as written in
+// image_path (or nothing without a src), alt, and width= (pixels; a
+// percentage is a negative fraction of the room: "50%" is -0.5).
+std::optional<Block> html_image(std::string_view tag_text, int line);
 
 // Warnings for dropped tags, one a line naming its tags.
 void warn_dropped_tags(const std::vector<DroppedTag>& dropped, const std::string& file,

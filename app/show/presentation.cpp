@@ -6,6 +6,7 @@
 #include <iostream>
 #include <utility>
 
+#include "deck/image_fetch.hpp"
 #include "farm/farm.hpp"
 
 #ifndef LIVEDECK_SOURCE_DIR
@@ -52,7 +53,11 @@ deck::DemoValidator demo_validator(std::filesystem::path base) {
     };
 }
 
-deck::Deck load_deck(const std::filesystem::path& path) { return deck::load(path, demo_validator(path.parent_path())); }
+deck::Deck load_deck(const std::filesystem::path& path, bool fetch_remote) {
+    deck::Deck d = deck::load(path, demo_validator(path.parent_path()));
+    if (fetch_remote) deck::fetch_remote_images(d);
+    return d;
+}
 
 namespace {
 
@@ -62,9 +67,14 @@ void deep_check(deck::Deck& d, const std::filesystem::path& deck_path) {
     const long budget = demos::request_budget(true);
     std::function<void(const std::vector<deck::Block>&)> images = [&](const std::vector<deck::Block>& blocks) {
         for (const deck::Block& b : blocks) {
-            if (b.kind == deck::BlockKind::Image && !deck::image_problem(b.image_path))
-                if (auto problem = deck::image_decode_problem(b.image_path))
-                    d.diagnostics.push_back({deck_path.string(), b.line, b.image_path.string() + ": " + *problem});
+            if (b.kind == deck::BlockKind::Image && !deck::image_problem(b.image_path)) {
+                std::string note;
+                const std::string name = b.image_url.empty() ? b.image_path.string() : b.image_url;
+                if (auto problem = deck::image_decode_problem(b.image_path, &note))
+                    d.diagnostics.push_back({deck_path.string(), b.line, name + ": " + *problem});
+                else if (!note.empty())
+                    d.warnings.push_back({deck_path.string(), b.line, name + ": " + note});
+            }
             for (const deck::ListItem& item : b.items) images(item.blocks);
             images(b.children);
             for (const deck::Column& c : b.columns) images(c.blocks);
@@ -141,7 +151,8 @@ double Timer::elapsed(double t) const {
 // [SECTION] Presentation: commands --------------------------------------------
 
 Presentation::Presentation(Options options, double t)
-    : options_(std::move(options)), deck_(load_deck(options_.deck_path)), slide_shown_at_(t) {
+    : options_(std::move(options)), deck_(load_deck(options_.deck_path, options_.fetch_remote_images)),
+      slide_shown_at_(t) {
     make_slots();
     for (const deck::Diagnostic& d : deck_.diagnostics) std::cerr << d.str() << "\n";
     emit(t, EventType::DeckLoaded, -1, deck_.path.string());
@@ -234,7 +245,8 @@ const deck::Slide* Presentation::slide(int index) const {
 }
 
 void Presentation::reload(double t) {
-    deck::Deck fresh = load_deck(options_.deck_path);
+    // (On the window's thread: remote images are fetched in the background.)
+    deck::Deck fresh = load_deck(options_.deck_path, false);
     if (!fresh.ok()) {
         // The show goes on with the last good deck; the presenter sees why.
         rejected_ = fresh.diagnostics;

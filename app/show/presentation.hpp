@@ -150,6 +150,10 @@ struct Options {
     // how --delay reaches a farm that is not the embedded one.
     std::optional<double> request_delay;
     bool manual_steps = true;  // hand-driven demos wait for Step (false: they pace themselves)
+    // The deck's remote images not cached yet are fetched before the model
+    // is made (shot, export); false: whoever draws fetches them in the
+    // background (the windows, which open at once).
+    bool fetch_remote_images = true;
 };
 
 // The deck to use when none is named: slides/talk.md from the working
@@ -160,8 +164,11 @@ std::filesystem::path default_deck();
 // parameter valid (`animals=@FILE` relative to `base`, the deck's folder).
 deck::DemoValidator demo_validator(std::filesystem::path base);
 
-// Loads a deck, checking its demo directives with demo_validator.
-deck::Deck load_deck(const std::filesystem::path& path);
+// Loads a deck, checking its demo directives with demo_validator. With
+// `fetch_remote`, its remote images not cached yet are fetched first
+// (blocking: `check`, `shot`, `export`); the windows pass false (also on a
+// hot reload) and fetch them in the background.
+deck::Deck load_deck(const std::filesystem::path& path, bool fetch_remote = true);
 
 class Presentation {
 public:

@@ -1,11 +1,13 @@
 #include "views/painter_cairo.hpp"
 
 #include "deck/deck.hpp"
+#include "deck/image_fetch.hpp"
+#include "deck/image_formats.hpp"
 
 #include <cairo-ft.h>
+#include <librsvg/rsvg.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include <stb_image.h>
 
 #include <algorithm>
 #include <cmath>
@@ -233,16 +235,31 @@ const CairoPainter::Image& CairoPainter::load(const std::filesystem::path& path)
     if (it != images_.end()) return it->second;
     Image image;
     if (auto problem = deck::image_problem(path)) {
-        image.info.error = "cannot read image: " + *problem;
+        image.info.error = deck::remote_status(path).state == deck::FetchState::Failed
+                               ? deck::remote_status(path).error
+                               : "cannot read image: " + *problem;
         return images_.emplace(path, std::move(image)).first->second;
     }
-    int w = 0, h = 0, channels = 0;
-    std::unique_ptr<stbi_uc, decltype(&stbi_image_free)> pixels(stbi_load(path.c_str(), &w, &h, &channels, 4),
-                                                                 stbi_image_free);
-    if (!pixels) {
-        image.info.error = std::string("cannot read image: ") + stbi_failure_reason();
+    const deck::ImageHeader header = deck::read_image_header(path);
+    if (header.format == deck::ImageFormat::Svg) {
+        // Drawn as vectors: the PDF keeps its paths and text.
+        GError* error = nullptr;
+        RsvgHandle* svg = rsvg_handle_new_from_file(path.c_str(), &error);
+        if (!svg) {
+            image.info.error = std::string("cannot read image: ") + (error ? error->message : "not valid SVG");
+            if (error) g_error_free(error);
+            return images_.emplace(path, std::move(image)).first->second;
+        }
+        image.svg = std::shared_ptr<void>(svg, [](void* p) { g_object_unref(p); });
+        image.info = {header.width, header.height, {}};
         return images_.emplace(path, std::move(image)).first->second;
     }
+    const deck::Pixels pixels = deck::decode_image(path);
+    if (!pixels.error.empty()) {
+        image.info.error = "cannot read image: " + pixels.error;
+        return images_.emplace(path, std::move(image)).first->second;
+    }
+    const int w = pixels.width, h = pixels.height;
     cairo_surface_t* surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
@@ -255,7 +272,7 @@ const CairoPainter::Image& CairoPainter::load(const std::filesystem::path& path)
     const int stride = cairo_image_surface_get_stride(surface);
     for (int y = 0; y < h; ++y) {
         auto* row = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(y) * stride);
-        const stbi_uc* p = pixels.get() + static_cast<std::size_t>(y) * static_cast<std::size_t>(w) * 4;
+        const std::uint8_t* p = pixels.rgba.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(w) * 4;
         for (int x = 0; x < w; ++x, p += 4) {
             const std::uint32_t a = p[3];
             auto pre = [a](std::uint32_t v) { return (v * a + 127) / 255; };
@@ -265,8 +282,7 @@ const CairoPainter::Image& CairoPainter::load(const std::filesystem::path& path)
     cairo_surface_mark_dirty(surface);
     // A JPEG goes into a PDF as the file itself, not as decoded pixels; and an
     // image drawn on many pages is embedded once.
-    const std::string ext = path.extension().string();
-    if (ext == ".jpg" || ext == ".jpeg" || ext == ".JPG" || ext == ".JPEG") {
+    if (pixels.format == deck::ImageFormat::Jpeg) {
         auto* bytes = new std::string(file_bytes(path));
         if (bytes->empty() ||
             cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG,
@@ -289,10 +305,16 @@ ImageInfo CairoPainter::image_info(const std::filesystem::path& path) { return l
 
 void CairoPainter::image(const std::filesystem::path& path, ImVec2 min, ImVec2 max, float rounding) {
     const Image& image = load(path);
-    if (!image.surface || max.x <= min.x || max.y <= min.y) return;
+    if ((!image.surface && !image.svg) || max.x <= min.x || max.y <= min.y) return;
     cairo_save(cr_);
     rounded_path(cr_, min, max, rounding);
     cairo_clip(cr_);
+    if (image.svg) {
+        const RsvgRectangle viewport{min.x, min.y, static_cast<double>(max.x - min.x), static_cast<double>(max.y - min.y)};
+        rsvg_handle_render_document(static_cast<RsvgHandle*>(image.svg.get()), cr_, &viewport, nullptr);
+        cairo_restore(cr_);
+        return;
+    }
     cairo_translate(cr_, min.x, min.y);
     cairo_scale(cr_, (max.x - min.x) / static_cast<double>(image.info.width),
                 (max.y - min.y) / static_cast<double>(image.info.height));

@@ -1,7 +1,8 @@
 // The painter of PDF pages (and any other cairo surface): the same font
 // files as the windows' fonts (render::Fonts finds them through fontconfig),
 // loaded with FreeType, so a PDF holds real, embedded, searchable text; the
-// deck's images decoded with stb_image, once per file.
+// deck's images decoded once per file (deck/image_formats.hpp); an SVG is
+// drawn as vectors through librsvg.
 #pragma once
 
 #include <cairo.h>
@@ -46,7 +47,8 @@ private:
         double ascent_per_px = 0.8;  // the baseline below the line's top
     };
     struct Image {
-        cairo_surface_t* surface = nullptr;
+        cairo_surface_t* surface = nullptr;  // a raster image's pixels
+        std::shared_ptr<void> svg;           // an SVG's RsvgHandle: drawn as vectors
         ImageInfo info;
     };
     // The face at `px`, set on the context; its scaled fonts are cached.

@@ -85,7 +85,9 @@ ImageInfo ImGuiPainter::image_info(const std::filesystem::path& path) {
 
 void ImGuiPainter::image(const std::filesystem::path& path, ImVec2 min, ImVec2 max, float rounding) {
     if (!images_) return;
-    const render::Texture& texture = images_->get(path);
+    // (An SVG is rasterized for the pixels it covers.)
+    const render::Texture& texture = images_->get(path, static_cast<int>(max.x - min.x + 0.5f),
+                                                   static_cast<int>(max.y - min.y + 0.5f));
     if (!texture.id) return;
     draw_->AddImageRounded(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture.id)), min, max,
                            ImVec2(0, 0), ImVec2(1, 1), IM_COL32_WHITE, rounding);

@@ -218,14 +218,23 @@ float draw_image(const Canvas& canvas, const deck::Block& block, float x, float 
     const Theme& t = *canvas.theme;
     const ImageInfo image = canvas.image_info(block.image_path);
     if (!image.error.empty() || image.width <= 0 || image.height <= 0) {
-        const std::vector<deck::Span> message{
-            {"Image " + block.image_path.filename().string() + ": " + image.error, 0}};
+        // (A remote image's message names its URL; its file name is a hash.)
+        const std::string name = block.image_url.empty() ? " " + block.image_path.filename().string() : "";
+        const std::vector<deck::Span> message{{"Image" + name + ": " + image.error, 0}};
         return draw_spans(canvas, message, ImVec2(x, y), width, {t.size.body * 0.8f, false, t.color.error}, draw);
     }
-    // Fit the width and at most half the canvas height; never upscale past 1.5x.
-    const float max_h = t.canvas_height * 0.5f;
-    float scale = std::min({width / static_cast<float>(image.width),
-                            max_h / static_cast<float>(image.height), 1.5f});
+    // Fit the width and at most half the canvas height; never upscale past
+    // 1.5x. A width the deck asks for (HTML width=, pixels or a share of the
+    // room) is kept, within the room and most of the canvas height.
+    float max_h = t.canvas_height * 0.5f;
+    float room = width, most = 1.5f;
+    if (block.image_width != 0) {
+        room = std::min(width, block.image_width > 0 ? block.image_width : -block.image_width * width);
+        max_h = t.canvas_height * 0.85f;
+        most = 1e6f;
+    }
+    float scale = std::min({room / static_cast<float>(image.width),
+                            max_h / static_cast<float>(image.height), most});
     const float w = static_cast<float>(image.width) * scale;
     const float h = static_cast<float>(image.height) * scale;
     if (draw) {

@@ -26,6 +26,7 @@
 #include "record/mic.hpp"
 #include "render/context.hpp"
 #include "session/session_log.hpp"
+#include "deck/image_fetch.hpp"
 #include "views/app.hpp"
 #include "views/layouts.hpp"
 
@@ -259,7 +260,11 @@ int present(const AppOptions& options) {
         }
     }
 
-    show::Presentation show(options.show, now());
+    // The windows open at once: remote images come in the background (a
+    // venue's network may take its time), each slide showing "loading" meanwhile.
+    show::Options show_options = options.show;
+    show_options.fetch_remote_images = false;
+    show::Presentation show(show_options, now());
     Controller controller(show, options.browse, two, options.layout);
     LiveRecording recording(options.mic, origin);
     show.set_listener([&](const show::SessionEvent& e) { recording.record(e); });
@@ -295,6 +300,8 @@ int present(const AppOptions& options) {
     }
 
     DeckWatcher watcher(options.show.deck_path);
+    // A remote image fetched in the background is drawn as soon as it is in.
+    deck::on_background_fetch_done([] { render::Window::wake(); });
     int settle = 2;  // ImGui settles hover state one frame after input
     int passes = 0;
     double wait = 0;
@@ -374,6 +381,7 @@ int present(const AppOptions& options) {
         }
     }
     recording.stop(now());
+    deck::on_background_fetch_done({});
     // Windows go before the show: their GL contexts, then the demo runs.
     while (!screens.empty()) {
         screens.back().window->activate();
