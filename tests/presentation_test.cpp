@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "deck/image_fetch.hpp"
 #include "show/presentation.hpp"
 #include "show/search.hpp"
 #include "test_support.hpp"
@@ -182,6 +183,25 @@ TEST(Presentation, ABrokenReloadKeepsTheLastGoodDeckAndSaysWhy) {
     EXPECT_TRUE(p.problems().empty());
     EXPECT_EQ(p.slide_count(), 2);
     EXPECT_EQ(p.current(), 1);
+}
+
+TEST(Presentation, ARemoteImageThatCannotBeFetchedDoesNotRefuseAReload) {
+    // Offline (or the venue's network down): the image shows its error in its
+    // place, and edits to the deck are still taken.
+    deck::set_offline(true);
+    const auto path = write_deck("remote_reload.md", "# One\n\n![logo](http://127.0.0.1:1/never-cached-logo.png)\n");
+    show::Presentation p(options_for(path));
+    std::ofstream(path) << "# One\n\n![logo](http://127.0.0.1:1/never-cached-logo.png)\n\n---\n\n# Two\n";
+    p.apply({CommandKind::Reload}, 1);
+    deck::set_offline(false);
+    EXPECT_FALSE(p.reload_rejected());
+    EXPECT_EQ(p.slide_count(), 2);
+    ASSERT_FALSE(p.slide(0)->errors.empty());  // still said, on its slide
+    EXPECT_NE(p.slide(0)->errors.front().message.find("offline"), std::string::npos);
+    // Any other problem still refuses the reload.
+    std::ofstream(path) << "# One\n\n![logo](http://127.0.0.1:1/never-cached-logo.png)\n\n---\n\ndemo: no-such-demo\n";
+    p.apply({CommandKind::Reload}, 2);
+    EXPECT_TRUE(p.reload_rejected());
 }
 
 TEST(Presentation, ADemoSourceIsHighlightedOnceThroughTheCache) {

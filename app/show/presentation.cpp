@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <set>
 #include <utility>
 
 #include "deck/image_fetch.hpp"
@@ -244,9 +245,36 @@ const deck::Slide* Presentation::slide(int index) const {
     return &deck_.slides[static_cast<std::size_t>(index)];
 }
 
+namespace {
+
+// Whether every problem of `d` is a remote image it could not fetch (the
+// venue's network is down, --offline). Such an image draws its error in its
+// place; it must not refuse the reload, or every edit would be refused until
+// the network came back.
+bool only_unfetched_images(const deck::Deck& d) {
+    std::set<int> lines;
+    std::function<void(const std::vector<deck::Block>&)> walk = [&](const std::vector<deck::Block>& blocks) {
+        for (const deck::Block& b : blocks) {
+            if (b.kind == deck::BlockKind::Image && !b.image_url.empty()) lines.insert(b.line);
+            for (const deck::ListItem& item : b.items) walk(item.blocks);
+            walk(b.children);
+            for (const deck::Column& c : b.columns) walk(c.blocks);
+        }
+    };
+    for (const deck::Slide& s : d.slides) walk(s.blocks);
+    return std::all_of(d.diagnostics.begin(), d.diagnostics.end(),
+                       [&](const deck::Diagnostic& x) { return lines.contains(x.line); });
+}
+
+}  // namespace
+
 void Presentation::reload(double t) {
     // (On the window's thread: remote images are fetched in the background.)
     deck::Deck fresh = load_deck(options_.deck_path, false);
+    if (!fresh.ok() && only_unfetched_images(fresh)) {
+        for (const deck::Diagnostic& d : fresh.diagnostics) std::cerr << d.str() << "\n";
+        fresh.diagnostics.clear();  // (each slide keeps its own, drawn in the image's place)
+    }
     if (!fresh.ok()) {
         // The show goes on with the last good deck; the presenter sees why.
         rejected_ = fresh.diagnostics;
