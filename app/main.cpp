@@ -17,6 +17,7 @@
 #include "terminal.hpp"
 #include "export/export.hpp"
 #include "views/app.hpp"
+#include "views/glyph_set.hpp"
 #include "views/slide_view.hpp"
 
 namespace {
@@ -300,10 +301,11 @@ int main(int argc, char** argv) {
         if (*check_cmd) {
             show::CheckOptions check;
             check.strict = strict;
-            // Slides that overflow, and demo code below the legibility floor.
+            // Slides that overflow, demo code below the legibility floor, characters no font draws.
             check.more_warnings = [](const deck::Deck& d) {
                 std::vector<deck::Diagnostic> all = views::layout_warnings(d);
                 for (deck::Diagnostic& w : views::legibility_warnings(d)) all.push_back(std::move(w));
+                for (deck::Diagnostic& w : views::glyph_warnings(d)) all.push_back(std::move(w));
                 return all;
             };
             return show::check(app_options(false).show.deck_path, check);

@@ -1,5 +1,7 @@
 #include "render/fonts.hpp"
 
+#include "render/fonts_fallback.hpp"
+
 #include <fontconfig/fontconfig.h>
 #include <glad/gl.h>
 #include <imgui.h>
@@ -10,7 +12,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <iterator>
+#include <map>
 #include <cstdint>
 #include <cmath>
 #include <memory>
@@ -43,34 +47,48 @@ FcConfigPtr load_fontconfig() {
     return config;
 }
 
-std::string find_font_file(FcConfig* config, const std::string& family, bool bold, bool italic) {
-    std::unique_ptr<FcPattern, decltype(&FcPatternDestroy)> pattern(
-        FcNameParse(reinterpret_cast<const FcChar8*>(family.c_str())), FcPatternDestroy);
-    if (!pattern) throw std::runtime_error("fontconfig: bad font name '" + family + "'");
-    FcPatternAddInteger(pattern.get(), FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
-    FcPatternAddInteger(pattern.get(), FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
-    FcConfigSubstitute(config, pattern.get(), FcMatchPattern);
-    FcDefaultSubstitute(pattern.get());
+using PatternPtr = std::unique_ptr<FcPattern, decltype(&FcPatternDestroy)>;
+
+// The pattern a face is looked up with (substituted, as fontconfig's own
+// match and sort want it) and the match.
+struct Lookup {
+    PatternPtr pattern{nullptr, FcPatternDestroy};
+    PatternPtr match{nullptr, FcPatternDestroy};
+    std::string file;
+};
+
+Lookup look_up(FcConfig* config, const std::string& family, bool bold, bool italic) {
+    Lookup l;
+    l.pattern.reset(FcNameParse(reinterpret_cast<const FcChar8*>(family.c_str())));
+    if (!l.pattern) throw std::runtime_error("fontconfig: bad font name '" + family + "'");
+    FcPatternAddInteger(l.pattern.get(), FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcPatternAddInteger(l.pattern.get(), FC_SLANT, italic ? FC_SLANT_ITALIC : FC_SLANT_ROMAN);
+    FcConfigSubstitute(config, l.pattern.get(), FcMatchPattern);
+    FcDefaultSubstitute(l.pattern.get());
     FcResult result = FcResultNoMatch;
-    std::unique_ptr<FcPattern, decltype(&FcPatternDestroy)> match(
-        FcFontMatch(config, pattern.get(), &result), FcPatternDestroy);
+    l.match.reset(FcFontMatch(config, l.pattern.get(), &result));
     FcChar8* file = nullptr;
-    if (!match || FcPatternGetString(match.get(), FC_FILE, 0, &file) != FcResultMatch || !file)
+    if (!l.match || FcPatternGetString(l.match.get(), FC_FILE, 0, &file) != FcResultMatch || !file)
         throw std::runtime_error("fontconfig: no font file for '" + family + "'");
-    return reinterpret_cast<const char*>(file);
+    l.file = reinterpret_cast<const char*>(file);
+    return l;
 }
 
 }  // namespace
 
 std::string find_font_file(const std::string& family, bool bold, bool italic) {
-    return find_font_file(load_fontconfig().get(), family, bold, italic);
+    return look_up(load_fontconfig().get(), family, bold, italic).file;
 }
 
 Fonts::Fonts(const std::string& sans_family, const std::string& mono_family) {
     // One configuration for all six lookups: loading it reads the font cache.
-    const FcConfigPtr config = load_fontconfig();
+    // Kept for the fallback chain, which sorts the fonts only when a
+    // character outside the faces' own files turns up.
+    FcConfigPtr config = load_fontconfig();
+    std::array<Lookup, face_count> lookups;
     auto find = [&](Face face, const std::string& family, bool bold, bool italic) {
-        files_[static_cast<std::size_t>(face)] = find_font_file(config.get(), family, bold, italic);
+        lookups[static_cast<std::size_t>(face)] = look_up(config.get(), family, bold, italic);
+        files_[static_cast<std::size_t>(face)] = lookups[static_cast<std::size_t>(face)].file;
     };
     find(Face::Sans, sans_family, false, false);
     find(Face::SansBold, sans_family, true, false);
@@ -78,6 +96,12 @@ Fonts::Fonts(const std::string& sans_family, const std::string& mono_family) {
     find(Face::SansBoldItalic, sans_family, true, true);
     find(Face::Mono, mono_family, false, false);
     find(Face::MonoBold, mono_family, true, false);
+    std::array<FcPattern*, face_count> patterns{}, matches{};
+    for (std::size_t i = 0; i < face_count; ++i) {
+        patterns[i] = lookups[i].pattern.release();
+        matches[i] = lookups[i].match.release();
+    }
+    chain_ = std::make_unique<FallbackChain>(config.release(), patterns, matches);
     // Sizes are ImGui's: the line (ascender - descender), not the em.
     FT_Library library = nullptr;
     if (FT_Init_FreeType(&library)) throw std::runtime_error("FreeType: cannot start");
@@ -96,7 +120,60 @@ Fonts::Fonts(const std::string& sans_family, const std::string& mono_family) {
     FT_Done_FreeType(library);
 }
 
-void Fonts::build(std::span<const FontRequest> requests, float scale) {
+bool Fonts::in_base_set(char32_t c) {
+    for (const ImWchar* r = glyph_ranges; r[0]; r += 2)
+        if (c >= r[0] && c <= r[1]) return true;
+    return false;
+}
+
+bool Fonts::own_has(Face face, char32_t c) const {
+    const std::lock_guard<std::mutex> lock(chain_mutex_);
+    return chain_->own_has(face, c);
+}
+
+const FallbackFont* Fonts::fallback(Face face, char32_t c) const {
+    const std::lock_guard<std::mutex> lock(chain_mutex_);
+    return chain_->find(face, c);
+}
+
+namespace {
+
+// Sorted, distinct code points as ImGui's glyph ranges (pairs, then 0),
+// after `base` ranges (without their 0).
+std::vector<ImWchar> ranges_of(const std::vector<char32_t>& points, const ImWchar* base) {
+    std::vector<ImWchar> out;
+    for (const ImWchar* r = base; r && r[0]; r += 2) out.insert(out.end(), {r[0], r[1]});
+    for (std::size_t i = 0; i < points.size();) {
+        std::size_t j = i;
+        while (j + 1 < points.size() && points[j + 1] == points[j] + 1) ++j;
+        out.push_back(static_cast<ImWchar>(points[i]));
+        out.push_back(static_cast<ImWchar>(points[j]));
+        i = j + 1;
+    }
+    out.push_back(0);
+    return out;
+}
+
+// What one face takes from where: its own file, then each fallback font.
+struct FacePlan {
+    std::vector<char32_t> own;
+    std::vector<std::pair<const FallbackFont*, std::vector<char32_t>>> merged;
+};
+
+const std::vector<char>& read_font(std::map<std::string, std::vector<char>>& files, const std::string& path) {
+    std::vector<char>& data = files[path];
+    if (data.empty()) {
+        std::ifstream in(path, std::ios::binary);
+        data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        if (!in.good() && !in.eof()) data.clear();
+        if (data.empty()) throw std::runtime_error("cannot read font " + path);
+    }
+    return data;
+}
+
+}  // namespace
+
+void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<const char32_t> text) {
     ImGuiIO& io = ImGui::GetIO();
     ImFontAtlas* atlas = io.Fonts;
     ImGui_ImplOpenGL3_DestroyFontsTexture();  // one the backend made itself, if any
@@ -105,17 +182,66 @@ void Fonts::build(std::span<const FontRequest> requests, float scale) {
     atlas->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     atlas->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
     entries_.clear();
-    // Each face's file is read once, however many sizes use it, and is not
-    // the atlas's to keep: it goes when the build is done.
-    std::array<std::vector<char>, face_count> bytes;
-    for (const FontRequest& request : requests) {
-        std::vector<char>& data = bytes[static_cast<std::size_t>(request.face)];
-        if (data.empty()) {
-            std::ifstream in(file(request.face), std::ios::binary);
-            data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-            if (!in.good() && !in.eof()) data.clear();
-            if (data.empty()) throw std::runtime_error("cannot read font " + file(request.face));
+    ranges_.clear();
+    report_ = {};
+
+    // Where each character beyond the base set comes from, for each face used.
+    std::array<bool, face_count> used{};
+    for (const FontRequest& request : requests) used[static_cast<std::size_t>(request.face)] = true;
+    std::array<FacePlan, face_count> plans;
+    {
+        const std::lock_guard<std::mutex> lock(chain_mutex_);
+        for (const char32_t c : text) {
+            if (in_base_set(c)) continue;
+            ++report_.asked;
+            if (c > 0xFFFF) {  // ImWchar is 16 bits in Debian's libimgui
+                report_.astral.push_back(c);
+                continue;
+            }
+            if (report_.own + report_.merged >= max_extra_glyphs) {
+                report_.cut.push_back(c);
+                continue;
+            }
+            bool own = false, merged = false;
+            for (std::size_t f = 0; f < face_count; ++f) {
+                if (!used[f]) continue;
+                const Face face = static_cast<Face>(f);
+                if (chain_->own_has(face, c)) {
+                    plans[f].own.push_back(c);
+                    own = true;
+                } else if (const FallbackFont* font = chain_->find(face, c)) {
+                    auto& groups = plans[f].merged;
+                    auto group = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == font; });
+                    if (group == groups.end()) group = groups.insert(groups.end(), {font, {}});
+                    group->second.push_back(c);
+                    merged = true;
+                }
+            }
+            if (merged) ++report_.merged;
+            else if (own) ++report_.own;
+            else report_.missing.push_back(c);
         }
+    }
+    if (!report_.cut.empty())
+        std::cerr << "livedeck: " << report_.cut.size() << " characters past the font atlas's cap of "
+                  << max_extra_glyphs << " are drawn as '?'\n";
+    // One set of ranges per face and per (face, fallback font), shared by its sizes.
+    std::array<const ImWchar*, face_count> own_ranges{};
+    std::array<std::vector<const ImWchar*>, face_count> merged_ranges;
+    ranges_.reserve(face_count * 4);
+    for (std::size_t f = 0; f < face_count; ++f) {
+        if (!used[f]) continue;
+        own_ranges[f] = ranges_.emplace_back(ranges_of(plans[f].own, glyph_ranges)).data();
+        for (const auto& group : plans[f].merged)
+            merged_ranges[f].push_back(ranges_.emplace_back(ranges_of(group.second, nullptr)).data());
+    }
+
+    // Each font file is read once, however many sizes use it, and is not
+    // the atlas's to keep: it goes when the build is done.
+    std::map<std::string, std::vector<char>> bytes;
+    for (const FontRequest& request : requests) {
+        const std::size_t f = static_cast<std::size_t>(request.face);
+        const std::vector<char>& data = read_font(bytes, file(request.face));
         ImFontConfig config;
         config.OversampleH = 1;
         config.OversampleV = 1;
@@ -126,9 +252,23 @@ void Fonts::build(std::span<const FontRequest> requests, float scale) {
         // corruption at 8K): rasterize at most this big, and draw bigger
         // text scaled from it.
         const float pixels = std::clamp(std::round(request.size * scale), 4.0f, max_raster_pixels);
-        ImFont* font = atlas->AddFontFromMemoryTTF(data.data(), static_cast<int>(data.size()), pixels, &config,
-                                                   glyph_ranges);
+        // ImGui reads the bytes and never writes them.
+        ImFont* font = atlas->AddFontFromMemoryTTF(const_cast<char*>(data.data()), static_cast<int>(data.size()),
+                                                   pixels, &config, own_ranges[f]);
         if (!font) throw std::runtime_error("cannot load font " + file(request.face));
+        for (std::size_t g = 0; g < plans[f].merged.size(); ++g) {
+            const FallbackFont& fallback = *plans[f].merged[g].first;
+            const std::vector<char>& more = read_font(bytes, fallback.file);
+            ImFontConfig merge = config;
+            merge.MergeMode = true;
+            merge.FontNo = fallback.index;
+            merge.FontBuilderFlags = 0;
+            if (fallback.embolden) merge.FontBuilderFlags |= ImGuiFreeTypeBuilderFlags_Bold;
+            if (fallback.oblique) merge.FontBuilderFlags |= ImGuiFreeTypeBuilderFlags_Oblique;
+            if (!atlas->AddFontFromMemoryTTF(const_cast<char*>(more.data()), static_cast<int>(more.size()), pixels,
+                                             &merge, merged_ranges[f][g]))
+                throw std::runtime_error("cannot load font " + fallback.file);
+        }
         entries_.push_back({request.face, request.size, font});
     }
     if (!atlas->Build()) throw std::runtime_error("cannot build the font atlas");

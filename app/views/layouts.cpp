@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <malloc.h>
 
+#include "views/glyph_set.hpp"
 #include "views/painter_imgui.hpp"
 
 namespace livedeck::views {
@@ -14,10 +16,19 @@ Stage::Stage() {
     fonts_ = std::make_unique<render::Fonts>(t.sans_family, t.mono_family);
 }
 
-void Stage::prepare_fonts(float raster) {
+void Stage::prepare_fonts(float raster, std::span<const char32_t> text) {
     if (raster <= 0) return;
-    if (fonts_->scale() > 0 && std::abs(raster - fonts_->scale()) / fonts_->scale() < 0.01f) return;
-    fonts_->build(theme().font_requests(), raster);
+    const bool new_text = !std::includes(text_.begin(), text_.end(), text.begin(), text.end());
+    if (!new_text && fonts_->scale() > 0 && std::abs(raster - fonts_->scale()) / fonts_->scale() < 0.01f) return;
+    if (new_text) {
+        // Characters of earlier decks stay while they fit: going back and
+        // forth between two versions of a deck does not rebuild each time.
+        std::vector<char32_t> all;
+        std::set_union(text_.begin(), text_.end(), text.begin(), text.end(), std::back_inserter(all));
+        text_ = all.size() <= render::Fonts::max_extra_glyphs + 512 ? std::move(all)
+                                                                    : std::vector<char32_t>(text.begin(), text.end());
+    }
+    fonts_->build(theme().font_requests(), raster, text_);
     // Rasterizing leaves megabytes of FreeType's and the atlas builder's
     // scratch freed but held by malloc: give them back.
     malloc_trim(0);
@@ -52,7 +63,7 @@ float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale) {
 Intents draw_frame(render::Target& target, Stage& stage, const Frame& frame) {
     target.activate();
     const float scale = target.pixel_scale();
-    stage.prepare_fonts(raster_scale(frame, target.display(), scale));
+    stage.prepare_fonts(raster_scale(frame, target.display(), scale), deck_code_points(frame.show.deck()));
     target.new_frame();
     Intents intents;
     draw_window(frame, stage, ImGui::GetIO().DisplaySize, scale, intents);

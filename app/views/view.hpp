@@ -9,6 +9,7 @@
 
 #include <ctime>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "render/fills.hpp"
@@ -47,15 +48,19 @@ struct Intents {
 class Stage {
 public:
     Stage();
-    // Makes the fonts fit a canvas drawn at `raster` pixels per canvas unit.
-    // Call before ImGui::NewFrame(); rebuilds the atlas only when it changed.
-    void prepare_fonts(float raster);
+    // Makes the fonts fit a canvas drawn at `raster` pixels per canvas unit,
+    // with every code point of `text` (sorted, distinct; see glyph_set.hpp).
+    // Call before ImGui::NewFrame(); rebuilds the atlas only when the scale
+    // changed or `text` has a code point no build has been asked for yet (a
+    // reloaded deck with new characters).
+    void prepare_fonts(float raster, std::span<const char32_t> text = {});
     const render::Fonts& fonts() const { return *fonts_; }
     render::ImageCache& images() { return images_; }
     render::Fills& fills() { return fills_; }
 
 private:
     std::unique_ptr<render::Fonts> fonts_;
+    std::vector<char32_t> text_;  // the code points the atlas was last built for
     render::ImageCache images_;
     render::Fills fills_;
 };
