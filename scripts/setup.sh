@@ -14,6 +14,9 @@ packages=(
   libmd4c-dev libyaml-cpp-dev libkf5syntaxhighlighting-dev libstb-dev libpng-dev libfreetype-dev libfontconfig-dev
   fonts-dejavu-core fonts-dejavu-extra
   fonts-jetbrains-mono
+  # fallback fonts for characters the deck fonts lack (render/fonts_fallback.cpp): CJK (WenQuanYi Micro
+  # Hei, 5.1 MB), symbols and monochrome emoji (Symbola, 3.1 MB)
+  fonts-wqy-microhei fonts-symbola
   # command line, JSON
   libcli11-dev nlohmann-json3-dev
   # recording and export: video (libav*), PDF (cairo), microphone (libpulse)

@@ -8,6 +8,7 @@
 #include <imgui_freetype.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include FT_SYNTHESIS_H
 #include <backends/imgui_impl_opengl3.h>
 
 #include <algorithm>
@@ -154,11 +155,82 @@ std::vector<ImWchar> ranges_of(const std::vector<char32_t>& points, const ImWcha
     return out;
 }
 
-// What one face takes from where: its own file, then each fallback font.
+// A font file to rasterize a character from.
+struct Source {
+    const std::string* file;
+    int index = 0;
+    bool embolden = false, oblique = false;
+};
+
+// What one face takes from where: its own file, then each fallback font;
+// and the characters beyond U+FFFF, rasterized by hand into custom rects.
 struct FacePlan {
     std::vector<char32_t> own;
     std::vector<std::pair<const FallbackFont*, std::vector<char32_t>>> merged;
+    std::vector<std::pair<char32_t, Source>> astral;
 };
+
+// A character beyond U+FFFF rasterized for one font, waiting for the atlas
+// to place its rect.
+struct Pending {
+    int rect;
+    ImFont* font;
+    ImWchar id;
+    int width, height;
+    std::vector<unsigned char> alpha;
+};
+
+// FreeType faces opened while a build rasterizes characters beyond U+FFFF.
+class Faces {
+public:
+    Faces() {
+        if (FT_Init_FreeType(&library_)) throw std::runtime_error("FreeType: cannot start");
+    }
+    ~Faces() {
+        for (auto& [key, face] : faces_) FT_Done_Face(face);
+        FT_Done_FreeType(library_);
+    }
+    Faces(const Faces&) = delete;
+    Faces& operator=(const Faces&) = delete;
+    FT_Face get(const std::string& file, int index) {
+        auto [it, fresh] = faces_.try_emplace({file, index}, nullptr);
+        if (fresh && FT_New_Face(library_, file.c_str(), index, &it->second)) it->second = nullptr;
+        return it->second;
+    }
+
+private:
+    FT_Library library_ = nullptr;
+    std::map<std::pair<std::string, int>, FT_Face> faces_;
+};
+
+// `c` rasterized as imgui_freetype rasterizes: sized by the line (REAL_DIM),
+// light hinting, FreeType's own emboldening and slant. False if it cannot.
+bool rasterize(FT_Face face, char32_t c, float pixels, const Source& source, Pending& out, ImVec2& offset,
+               float& advance) {
+    if (!face) return false;
+    FT_Size_RequestRec request{};
+    request.type = FT_SIZE_REQUEST_TYPE_REAL_DIM;
+    request.height = static_cast<FT_Long>(pixels * 64);
+    if (FT_Request_Size(face, &request)) return false;
+    const FT_UInt index = FT_Get_Char_Index(face, c);
+    if (!index || FT_Load_Glyph(face, index, FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_LIGHT)) return false;
+    if (source.embolden) FT_GlyphSlot_Embolden(face->glyph);
+    if (source.oblique) FT_GlyphSlot_Oblique(face->glyph);
+    if (FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL)) return false;
+    const FT_Bitmap& bitmap = face->glyph->bitmap;
+    if (bitmap.pixel_mode != FT_PIXEL_MODE_GRAY) return false;
+    out.width = static_cast<int>(bitmap.width);
+    out.height = static_cast<int>(bitmap.rows);
+    out.alpha.resize(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height));
+    for (int y = 0; y < out.height; ++y)
+        std::copy_n(bitmap.buffer + static_cast<std::ptrdiff_t>(y) * bitmap.pitch, out.width,
+                    out.alpha.begin() + static_cast<std::ptrdiff_t>(y) * out.width);
+    // Relative to the line's baseline for now; moved under the font's ascent
+    // once the atlas knows it.
+    offset = ImVec2(static_cast<float>(face->glyph->bitmap_left), -static_cast<float>(face->glyph->bitmap_top));
+    advance = std::ceil(static_cast<float>(face->glyph->advance.x) / 64.0f);
+    return true;
+}
 
 const std::vector<char>& read_font(std::map<std::string, std::vector<char>>& files, const std::string& path) {
     std::vector<char>& data = files[path];
@@ -194,10 +266,6 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
         for (const char32_t c : text) {
             if (in_base_set(c)) continue;
             ++report_.asked;
-            if (c > 0xFFFF) {  // ImWchar is 16 bits in Debian's libimgui
-                report_.astral.push_back(c);
-                continue;
-            }
             if (report_.own + report_.merged >= max_extra_glyphs) {
                 report_.cut.push_back(c);
                 continue;
@@ -206,20 +274,46 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
             for (std::size_t f = 0; f < face_count; ++f) {
                 if (!used[f]) continue;
                 const Face face = static_cast<Face>(f);
+                const FallbackFont* font = nullptr;
                 if (chain_->own_has(face, c)) {
-                    plans[f].own.push_back(c);
                     own = true;
-                } else if (const FallbackFont* font = chain_->find(face, c)) {
+                } else if ((font = chain_->find(face, c))) {
+                    merged = true;
+                } else {
+                    continue;
+                }
+                if (c > 0xFFFF) {  // ImWchar is 16 bits in Debian's libimgui
+                    plans[f].astral.push_back(
+                        {c, font ? Source{&font->file, font->index, font->embolden, font->oblique} : Source{&files_[f]}});
+                } else if (!font) {
+                    plans[f].own.push_back(c);
+                } else {
                     auto& groups = plans[f].merged;
                     auto group = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == font; });
                     if (group == groups.end()) group = groups.insert(groups.end(), {font, {}});
                     group->second.push_back(c);
-                    merged = true;
                 }
             }
             if (merged) ++report_.merged;
             else if (own) ++report_.own;
             else report_.missing.push_back(c);
+            if ((own || merged) && c > 0xFFFF) ++report_.astral;
+        }
+    }
+    // A private-use stand-in for each character beyond U+FFFF, from U+F8FF
+    // down, skipping any the text uses itself.
+    stand_ins_.clear();
+    {
+        char32_t next = 0xF8FF;
+        for (const char32_t c : text) {
+            if (c <= 0xFFFF) continue;
+            bool drawn = false;
+            for (const FacePlan& plan : plans)
+                for (const auto& a : plan.astral) drawn = drawn || a.first == c;
+            if (!drawn) continue;
+            while (next >= 0xE000 && std::binary_search(text.begin(), text.end(), next)) --next;
+            if (next < 0xE000) break;
+            stand_ins_.push_back({c, static_cast<ImWchar16>(next--)});
         }
     }
     if (!report_.cut.empty())
@@ -239,6 +333,8 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
     // Each font file is read once, however many sizes use it, and is not
     // the atlas's to keep: it goes when the build is done.
     std::map<std::string, std::vector<char>> bytes;
+    Faces faces;
+    std::vector<Pending> pending;
     for (const FontRequest& request : requests) {
         const std::size_t f = static_cast<std::size_t>(request.face);
         const std::vector<char>& data = read_font(bytes, file(request.face));
@@ -269,6 +365,17 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
                                              &merge, merged_ranges[f][g]))
                 throw std::runtime_error("cannot load font " + fallback.file);
         }
+        for (const auto& [c, source] : plans[f].astral) {
+            const ImWchar16 id = stand_in(c);
+            Pending p{0, font, id, 0, 0, {}};
+            ImVec2 offset;
+            float advance = 0;
+            if (!id || !rasterize(faces.get(*source.file, source.index), c, pixels, source, p, offset, advance) ||
+                p.width == 0 || p.height == 0)
+                continue;
+            p.rect = atlas->AddCustomRectFontGlyph(font, id, p.width, p.height, advance, offset);
+            pending.push_back(std::move(p));
+        }
         entries_.push_back({request.face, request.size, font});
     }
     if (!atlas->Build()) throw std::runtime_error("cannot build the font atlas");
@@ -277,6 +384,20 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
     unsigned char* pixels = nullptr;
     int width = 0, height = 0;
     atlas->GetTexDataAsAlpha8(&pixels, &width, &height);
+    // The characters beyond U+FFFF into their rects, and under the ascent as
+    // imgui_freetype puts its own glyphs.
+    for (const Pending& p : pending) {
+        const ImFontAtlasCustomRect* r = atlas->GetCustomRectByIndex(p.rect);
+        if (!r || !r->IsPacked()) continue;
+        for (int y = 0; y < p.height; ++y)
+            std::copy_n(p.alpha.begin() + static_cast<std::ptrdiff_t>(y) * p.width, p.width,
+                        pixels + static_cast<std::ptrdiff_t>(r->Y + y) * width + r->X);
+        if (auto* glyph = const_cast<ImFontGlyph*>(p.font->FindGlyphNoFallback(p.id))) {
+            const float ascent = std::round(p.font->Ascent);
+            glyph->Y0 += ascent;
+            glyph->Y1 += ascent;
+        }
+    }
     GLint previous = 0;
     glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous);
     glGenTextures(1, &texture_);
@@ -298,6 +419,37 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
 }
 
 Fonts::~Fonts() { release_texture(); }
+
+ImWchar16 Fonts::stand_in(char32_t c) const {
+    auto it = std::lower_bound(stand_ins_.begin(), stand_ins_.end(), std::make_pair(c, ImWchar16{0}));
+    return it != stand_ins_.end() && it->first == c ? it->second : ImWchar16{0};
+}
+
+std::string_view Fonts::map_text(std::string_view text, std::string& scratch) const {
+    if (stand_ins_.empty()) return text;
+    // Only 4-byte sequences are beyond U+FFFF.
+    if (std::none_of(text.begin(), text.end(), [](char b) { return (static_cast<unsigned char>(b) & 0xF8) == 0xF0; }))
+        return text;
+    scratch.clear();
+    scratch.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        if ((b & 0xF8) == 0xF0 && i + 4 <= text.size()) {
+            const char32_t c = (b & 0x07u) << 18 | (static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 12 |
+                               (static_cast<unsigned char>(text[i + 2]) & 0x3Fu) << 6 |
+                               (static_cast<unsigned char>(text[i + 3]) & 0x3Fu);
+            if (const ImWchar16 id = stand_in(c)) {
+                scratch += static_cast<char>(0xE0 | (id >> 12));
+                scratch += static_cast<char>(0x80 | ((id >> 6) & 0x3F));
+                scratch += static_cast<char>(0x80 | (id & 0x3F));
+                i += 4;
+                continue;
+            }
+        }
+        scratch += text[i++];
+    }
+    return scratch;
+}
 
 void Fonts::release_texture() {
     if (texture_) glDeleteTextures(1, &texture_);

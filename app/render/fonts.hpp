@@ -9,6 +9,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,7 +37,7 @@ struct GlyphReport {
     std::size_t merged = 0;          // drawn from fallback fonts
     std::vector<char32_t> cut;       // left out by the cap (drawn as '?')
     std::vector<char32_t> missing;   // no installed font has them (drawn as '?')
-    std::vector<char32_t> astral;    // beyond U+FFFF, which this ImGui build cannot hold
+    std::size_t astral = 0;          // of those drawn, how many are beyond U+FFFF (see map_text)
 };
 
 class FallbackChain;
@@ -68,6 +69,14 @@ public:
     // The code points every build has in the atlas (Latin-1 and a few symbols).
     static bool in_base_set(char32_t c);
     const GlyphReport& report() const { return report_; }
+
+    // Debian's ImGui holds 16-bit characters only: the atlas keeps each
+    // character beyond U+FFFF (emoji) under a private-use code point
+    // (U+F8FF down). Returns `text` with those characters replaced by
+    // theirs, in `scratch` when there was any to replace.
+    std::string_view map_text(std::string_view text, std::string& scratch) const;
+    // The private-use code point standing for `c`, or 0.
+    ImWchar16 stand_in(char32_t c) const;
 
     // The font that draws `c` in `face` when the face's own file lacks it:
     // nullptr when the own file has it or when no installed font does.
@@ -103,7 +112,8 @@ private:
     std::unique_ptr<FallbackChain> chain_;
     mutable std::mutex chain_mutex_;  // the chain sorts and caches on first use
     GlyphReport report_;
-    std::vector<std::vector<ImWchar16>> ranges_;  // the glyph ranges of the last build (ImGui keeps pointers)
+    std::vector<std::vector<ImWchar16>> ranges_;
+    std::vector<std::pair<char32_t, ImWchar16>> stand_ins_;  // sorted by the character  // the glyph ranges of the last build (ImGui keeps pointers)
 
     std::vector<Entry> entries_;
     float scale_ = 0;
