@@ -24,6 +24,8 @@ packages=(
   ffmpeg
   # tests and benchmarks
   libgtest-dev libbenchmark-dev xvfb xauth xdotool tesseract-ocr tesseract-ocr-eng
+  # reading back Polish, Greek, Russian and Chinese slides (tests/glyphs_test.cpp)
+  tesseract-ocr-pol tesseract-ocr-ell tesseract-ocr-rus tesseract-ocr-chi-sim
   pulseaudio pulseaudio-utils poppler-utils
   # benchmark scripts (ab: bench/ab.sh; asyncio + aiohttp, the original talk's stack: bench/python_aiohttp.sh)
   time bc curl apache2-utils python3-aiohttp

@@ -116,13 +116,11 @@ std::vector<deck::Diagnostic> glyph_warnings(const deck::Deck& deck, const rende
     std::set<char32_t> seen;
     bool capped = false;
     for (const auto& [line, points] : lines) {
-        std::vector<char32_t> none, astral;
+        std::vector<char32_t> none;
         for (const char32_t c : points) {
             const bool first = seen.insert(c).second;
             if (!fonts.drawable(render::Face::Sans, c) && !fonts.drawable(render::Face::Mono, c))
                 none.push_back(c);
-            else if (c > 0xFFFF)
-                astral.push_back(c);
             else if (first && seen.size() > render::Fonts::max_extra_glyphs && !capped) {
                 capped = true;
                 warnings.push_back({deck.path.string(), line,
@@ -140,9 +138,6 @@ std::vector<deck::Diagnostic> glyph_warnings(const deck::Deck& deck, const rende
         if (!none.empty())
             warnings.push_back({deck.path.string(), line,
                                 "no installed font has " + list(none) + ": drawn as '?' (install a font with it)"});
-        if (!astral.empty())
-            warnings.push_back({deck.path.string(), line,
-                                list(astral) + " beyond U+FFFF: the windows draw it as '?' (the PDF draws it)"});
     }
     return warnings;
 }
