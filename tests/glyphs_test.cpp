@@ -237,3 +237,31 @@ TEST(Glyphs, CheckWarnsWhereTheCapCuts) {
               std::string::npos)
         << out.text;
 }
+
+TEST(Glyphs, DemoOutputAddsItsCharactersAsItArrives) {
+    const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "glyphs_output";
+    std::filesystem::create_directories(dir);
+    write(dir / "deck.md", "demo: farm-await animals=cow delay=0.1\n# Farm\n");
+    show::Options options;
+    options.deck_path = dir / "deck.md";
+    show::Presentation show(options);
+    ASSERT_TRUE(show.deck().ok());
+    views::Stage stage;
+    const std::vector<char32_t> before = stage.code_points(show);
+    EXPECT_FALSE(std::binary_search(before.begin(), before.end(), U'М'));
+    // A replayed run prints a noise outside Latin-1, then another.
+    show.replay_run(0, 0.0);
+    demos::Event noise;
+    noise.t = 0.5;
+    noise.text = "Муу 🐄";
+    show.replay_trace(0, noise);
+    std::vector<char32_t> after = stage.code_points(show);
+    EXPECT_TRUE(std::binary_search(after.begin(), after.end(), U'М'));
+    EXPECT_TRUE(std::binary_search(after.begin(), after.end(), U'🐄'));
+    noise.t = 1.0;
+    noise.text = "ワン";
+    show.replay_trace(0, noise);
+    after = stage.code_points(show);
+    EXPECT_TRUE(std::binary_search(after.begin(), after.end(), U'ワ')) << "read on from where it stopped";
+    EXPECT_TRUE(std::binary_search(after.begin(), after.end(), U'М')) << "and what came before stays";
+}

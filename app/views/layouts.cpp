@@ -34,6 +34,31 @@ void Stage::prepare_fonts(float raster, std::span<const char32_t> text) {
     malloc_trim(0);
 }
 
+std::vector<char32_t> Stage::code_points(const show::Presentation& show) {
+    std::vector<char32_t> points = deck_code_points(show.deck());
+    const show::DemoSlot* slot = show.current_demo();
+    if (slot != output_slot_ || (slot && slot->events.size() < output_seen_)) {
+        output_slot_ = slot;  // another demo, or this one restarted: read from the start
+        output_seen_ = output_actors_ = 0;
+    }
+    if (slot) {
+        // Bounded: past a few thousand, the atlas's cap cuts anyway.
+        const std::size_t before = output_points_.size();
+        for (; output_seen_ < slot->events.size() && output_points_.size() < 4096; ++output_seen_)
+            add_code_points(slot->events[output_seen_].text, output_points_);
+        for (; output_actors_ < slot->actors.size() && output_points_.size() < 4096; ++output_actors_)
+            add_code_points(slot->actors[output_actors_], output_points_);
+        if (output_points_.size() != before) {
+            std::sort(output_points_.begin(), output_points_.end());
+            output_points_.erase(std::unique(output_points_.begin(), output_points_.end()), output_points_.end());
+        }
+    }
+    if (output_points_.empty()) return points;
+    std::vector<char32_t> all;
+    std::set_union(points.begin(), points.end(), output_points_.begin(), output_points_.end(), std::back_inserter(all));
+    return all;
+}
+
 Letterbox letterbox(ImVec2 display, const Theme& t) {
     const float k = std::min(display.x / t.canvas_width, display.y / t.canvas_height);
     return {ImVec2((display.x - t.canvas_width * k) * 0.5f, (display.y - t.canvas_height * k) * 0.5f), k};
@@ -63,7 +88,7 @@ float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale) {
 Intents draw_frame(render::Target& target, Stage& stage, const Frame& frame) {
     target.activate();
     const float scale = target.pixel_scale();
-    stage.prepare_fonts(raster_scale(frame, target.display(), scale), deck_code_points(frame.show.deck()));
+    stage.prepare_fonts(raster_scale(frame, target.display(), scale), stage.code_points(frame.show));
     target.new_frame();
     Intents intents;
     draw_window(frame, stage, ImGui::GetIO().DisplaySize, scale, intents);
