@@ -222,20 +222,43 @@ TEST(Glyphs, CheckNamesCharactersNoFontHas) {
 TEST(Glyphs, CheckWarnsWhereTheCapCuts) {
     const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "glyphs_cap";
     std::filesystem::create_directories(dir);
-    // 3,001 distinct ideographs, 100 a line, from line 3 on.
+    // 3,000 distinct ideographs, 100 a line, from line 3 on: more than fit at 1080p.
+    std::vector<char32_t> points;
     std::string deck = "# Many characters\n\n";
-    for (char32_t c = 0x4E00; c < 0x4E00 + render::Fonts::max_extra_glyphs + 1; ++c) {
+    for (char32_t c = 0x4E00; c < 0x4E00 + 3000; ++c) {
+        points.push_back(c);
         deck += static_cast<char>(0xE0 | (c >> 12));
         deck += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
         deck += static_cast<char>(0x80 | (c & 0x3F));
         if ((c - 0x4E00) % 100 == 99) deck += "\n\n";
     }
     write(dir / "many.md", deck + "\n");
+    const std::size_t fit = render::Fonts::fitting(views::theme().font_requests(), 1.0f, points);
+    ASSERT_GT(fit, 300u) << "a CJK deck of a few hundred characters fits at 1080p";
+    ASSERT_LT(fit, 3000u);
     const auto out = run_command(program() + " check " + (dir / "many.md").string() + " 2>&1");
-    const int line = 3 + 2 * static_cast<int>(render::Fonts::max_extra_glyphs / 100);
-    EXPECT_NE(out.text.find("many.md:" + std::to_string(line) + ": warning: the deck uses more than 3000 characters"),
+    const int line = 3 + 2 * static_cast<int>(fit / 100);
+    EXPECT_NE(out.text.find("many.md:" + std::to_string(line) + ": warning: the font atlas holds " +
+                            std::to_string(fit) + " of the deck's 3000 characters beyond Latin-1 at 1080p"),
               std::string::npos)
         << out.text;
+}
+
+TEST(Glyphs, ABigCjkDeckStaysWithinTheTexture) {
+    std::vector<char32_t> points;
+    for (char32_t c = 0x4E00; c < 0x4E00 + 3000; ++c) points.push_back(c);
+    render::Headless gl(64, 64);
+    gl.activate();
+    const views::Theme& t = views::theme();
+    render::Fonts fonts(t.sans_family, t.mono_family);
+    fonts.build(t.font_requests(), 1.0f, points);
+    const std::size_t fit = render::Fonts::fitting(t.font_requests(), 1.0f, points);
+    EXPECT_EQ(fonts.report().cut.size(), 3000u - fit);
+    EXPECT_NE(glyph(fonts, render::Face::Sans, t.size.body, 0x4E00 + static_cast<char32_t>(fit) - 1), nullptr);
+    EXPECT_EQ(glyph(fonts, render::Face::Sans, t.size.body, 0x4E00 + static_cast<char32_t>(fit)), nullptr);
+    const auto [w, h] = fonts.texture_size();
+    EXPECT_LE(static_cast<double>(w) * h, render::Fonts::max_extra_texels * 1.5) << w << "x" << h;
+    EXPECT_LE(h, 16384);
 }
 
 TEST(Glyphs, DemoOutputAddsItsCharactersAsItArrives) {

@@ -132,6 +132,38 @@ bool Fonts::own_has(Face face, char32_t c) const {
     return chain_->own_has(face, c);
 }
 
+namespace {
+
+float raster_pixels(float size, float scale) { return std::clamp(std::round(size * scale), 4.0f, max_raster_pixels); }
+
+// East Asian wide characters (Hangul, CJK, kana, fullwidth forms) and
+// emoji: a square box; the rest about 0.6 of the line.
+bool wide(char32_t c) {
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+           (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x1F000;
+}
+
+}  // namespace
+
+std::size_t Fonts::fitting(std::span<const FontRequest> requests, float scale, std::span<const char32_t> text) {
+    double square = 0, narrow = 0;  // texels of one character at every size
+    for (const FontRequest& r : requests) {
+        const double px = raster_pixels(r.size, scale);
+        square += (px + 2) * (px + 2);
+        narrow += (px * 0.6 + 2) * (px + 2);
+    }
+    double texels = 0;
+    std::size_t count = 0;
+    for (const char32_t c : text) {
+        if (in_base_set(c)) continue;
+        texels += wide(c) ? square : narrow;
+        if (count >= max_extra_glyphs || texels > max_extra_texels) break;
+        ++count;
+    }
+    return count;
+}
+
 const FallbackFont* Fonts::fallback(Face face, char32_t c) const {
     const std::lock_guard<std::mutex> lock(chain_mutex_);
     return chain_->find(face, c);
@@ -253,6 +285,8 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
     atlas->Clear();
     atlas->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
     atlas->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
+    // As tall as the glyphs need, not the next power of two: GL 3.3 takes any size.
+    atlas->Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
     entries_.clear();
     ranges_.clear();
     report_ = {};
@@ -262,11 +296,11 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
     for (const FontRequest& request : requests) used[static_cast<std::size_t>(request.face)] = true;
     std::array<FacePlan, face_count> plans;
     {
+        const std::size_t fit = fitting(requests, scale, text);
         const std::lock_guard<std::mutex> lock(chain_mutex_);
         for (const char32_t c : text) {
             if (in_base_set(c)) continue;
-            ++report_.asked;
-            if (report_.own + report_.merged >= max_extra_glyphs) {
+            if (report_.asked++ >= fit) {
                 report_.cut.push_back(c);
                 continue;
             }
@@ -317,8 +351,9 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
         }
     }
     if (!report_.cut.empty())
-        std::cerr << "livedeck: " << report_.cut.size() << " characters past the font atlas's cap of "
-                  << max_extra_glyphs << " are drawn as '?'\n";
+        std::cerr << "livedeck: the font atlas holds " << report_.asked - report_.cut.size() << " of the "
+                  << report_.asked << " characters beyond Latin-1 at this size; the other " << report_.cut.size()
+                  << " are drawn as '?'\n";
     // One set of ranges per face and per (face, fallback font), shared by its sizes.
     std::array<const ImWchar*, face_count> own_ranges{};
     std::array<std::vector<const ImWchar*>, face_count> merged_ranges;
@@ -347,7 +382,7 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
         // bytes a pixel and overruns one with a glyph over ~256x256 px (heap
         // corruption at 8K): rasterize at most this big, and draw bigger
         // text scaled from it.
-        const float pixels = std::clamp(std::round(request.size * scale), 4.0f, max_raster_pixels);
+        const float pixels = raster_pixels(request.size, scale);
         // ImGui reads the bytes and never writes them.
         ImFont* font = atlas->AddFontFromMemoryTTF(const_cast<char*>(data.data()), static_cast<int>(data.size()),
                                                    pixels, &config, own_ranges[f]);
@@ -384,6 +419,13 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
     unsigned char* pixels = nullptr;
     int width = 0, height = 0;
     atlas->GetTexDataAsAlpha8(&pixels, &width, &height);
+    GLint max_size = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_size);
+    if ((width > max_size || height > max_size) && !text.empty()) {
+        std::cerr << "livedeck: the font atlas (" << width << "x" << height << ") is larger than this GL takes ("
+                  << max_size << "): characters beyond Latin-1 are drawn as '?'\n";
+        return build(requests, scale, {});
+    }
     // The characters beyond U+FFFF into their rects, and under the ascent as
     // imgui_freetype puts its own glyphs.
     for (const Pending& p : pending) {

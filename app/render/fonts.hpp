@@ -62,10 +62,22 @@ public:
     // the GL context current (it re-uploads the atlas texture).
     // `text` lists the code points the text to draw uses beyond the base set
     // (sorted, distinct): each is rasterized from the face's own file where
-    // it has it, else merged in from the first fallback font that has it; at
-    // most max_extra_glyphs of them.
+    // it has it, else merged in from the first fallback font that has it;
+    // as many as fit (see fitting), the rest drawn as '?' and logged.
     void build(std::span<const FontRequest> requests, float scale, std::span<const char32_t> text = {});
+    // The atlas's bounds for characters beyond the base set: at most this
+    // many, and at most this many texels of boxes for all their sizes
+    // together (48 M, one byte each; the glyphs' real ink boxes are about
+    // 3/4 of these, so with the base set the texture stays within 4096x16384,
+    // which the GLs the program runs on take and ImGui's packer never
+    // overflows).
     static constexpr std::size_t max_extra_glyphs = 3000;
+    static constexpr double max_extra_texels = 48.0 * 1024 * 1024;
+    // How many of `text`'s code points beyond the base set (in order) a
+    // build of `requests` at `scale` takes before the bounds cut: each costs
+    // its box at every size (a wide CJK or emoji box is a square, others
+    // are narrower).
+    static std::size_t fitting(std::span<const FontRequest> requests, float scale, std::span<const char32_t> text);
     // The code points every build has in the atlas (Latin-1 and a few symbols).
     static bool in_base_set(char32_t c);
     const GlyphReport& report() const { return report_; }

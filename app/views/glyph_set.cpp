@@ -113,20 +113,28 @@ std::vector<deck::Diagnostic> glyph_warnings(const deck::Deck& deck, const rende
             if (!render::Fonts::in_base_set(c) && std::find(at.begin(), at.end(), c) == at.end()) at.push_back(c);
     });
     std::vector<deck::Diagnostic> warnings;
-    std::set<char32_t> seen;
+    // What the atlas would leave out at 1080p (the windows' build takes the
+    // characters in code point order).
+    std::vector<char32_t> all;
+    for (const auto& [line, points] : lines) all.insert(all.end(), points.begin(), points.end());
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
+    const std::size_t fit = render::Fonts::fitting(theme().font_requests(), 1.0f, all);
+    const std::set<char32_t> cut(all.begin() + static_cast<std::ptrdiff_t>(std::min(fit, all.size())), all.end());
     bool capped = false;
     for (const auto& [line, points] : lines) {
         std::vector<char32_t> none;
         for (const char32_t c : points) {
-            const bool first = seen.insert(c).second;
             if (!fonts.drawable(render::Face::Sans, c) && !fonts.drawable(render::Face::Mono, c))
                 none.push_back(c);
-            else if (first && seen.size() > render::Fonts::max_extra_glyphs && !capped) {
+            else if (!capped && cut.count(c)) {
                 capped = true;
                 warnings.push_back({deck.path.string(), line,
-                                    "the deck uses more than " + std::to_string(render::Fonts::max_extra_glyphs) +
-                                        " characters beyond Latin-1; from " + describe(c) +
-                                        " on, the windows draw the rest as '?' (the PDF draws them)"});
+                                    "the font atlas holds " + std::to_string(fit) + " of the deck's " +
+                                        std::to_string(all.size()) + " characters beyond Latin-1 at 1080p (fewer at "
+                                        "higher resolutions); the windows draw the other " +
+                                        std::to_string(cut.size()) + ", from " + describe(c) +
+                                        " on, as '?' (the PDF draws them)"});
             }
         }
         auto list = [](const std::vector<char32_t>& v) {
