@@ -264,15 +264,39 @@ bool rasterize(FT_Face face, char32_t c, float pixels, const Source& source, Pen
     return true;
 }
 
-const std::vector<char>& read_font(std::map<std::string, std::vector<char>>& files, const std::string& path) {
-    std::vector<char>& data = files[path];
-    if (data.empty()) {
-        std::ifstream in(path, std::ios::binary);
-        data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        if (!in.good() && !in.eof()) data.clear();
-        if (data.empty()) throw std::runtime_error("cannot read font " + path);
-    }
-    return data;
+// A font file's bytes in ImGui's own allocation. ImGui 1.86's AddFont copies
+// bytes it does not own, once for each size (19 copies of a 5 MB CJK font
+// is 100 MB at the peak): the atlas is given these as its own, so that it
+// does not copy them, and told right after that they are not, so that it
+// does not free them; they go with the build.
+struct FontBytes {
+    void* data = nullptr;
+    int size = 0;
+    FontBytes() = default;
+    FontBytes(const FontBytes&) = delete;
+    FontBytes& operator=(const FontBytes&) = delete;
+    ~FontBytes() { ImGui::MemFree(data); }
+};
+
+const FontBytes& read_font(std::map<std::string, FontBytes>& files, const std::string& path) {
+    FontBytes& bytes = files[path];
+    if (bytes.data) return bytes;
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : -1;
+    if (size <= 0 || size > (1 << 30)) throw std::runtime_error("cannot read font " + path);
+    bytes.data = ImGui::MemAlloc(static_cast<std::size_t>(size));
+    in.seekg(0);
+    if (!bytes.data || !in.read(static_cast<char*>(bytes.data), size)) throw std::runtime_error("cannot read font " + path);
+    bytes.size = static_cast<int>(size);
+    return bytes;
+}
+
+// Adds a font from `bytes` without the atlas copying them (see FontBytes).
+ImFont* add_font(ImFontAtlas* atlas, const FontBytes& bytes, float pixels, ImFontConfig config, const ImWchar* ranges) {
+    config.FontDataOwnedByAtlas = true;
+    ImFont* font = atlas->AddFontFromMemoryTTF(bytes.data, bytes.size, pixels, &config, ranges);
+    if (font) atlas->ConfigData.back().FontDataOwnedByAtlas = false;
+    return font;
 }
 
 }  // namespace
@@ -367,37 +391,33 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
 
     // Each font file is read once, however many sizes use it, and is not
     // the atlas's to keep: it goes when the build is done.
-    std::map<std::string, std::vector<char>> bytes;
+    std::map<std::string, FontBytes> bytes;
     Faces faces;
     std::vector<Pending> pending;
     for (const FontRequest& request : requests) {
         const std::size_t f = static_cast<std::size_t>(request.face);
-        const std::vector<char>& data = read_font(bytes, file(request.face));
+        const FontBytes& data = read_font(bytes, file(request.face));
         ImFontConfig config;
         config.OversampleH = 1;
         config.OversampleV = 1;
         config.PixelSnapH = true;
-        config.FontDataOwnedByAtlas = false;
         // imgui_freetype 1.86 copies each glyph into 256 KB scratch chunks of 4
         // bytes a pixel and overruns one with a glyph over ~256x256 px (heap
         // corruption at 8K): rasterize at most this big, and draw bigger
         // text scaled from it.
         const float pixels = raster_pixels(request.size, scale);
-        // ImGui reads the bytes and never writes them.
-        ImFont* font = atlas->AddFontFromMemoryTTF(const_cast<char*>(data.data()), static_cast<int>(data.size()),
-                                                   pixels, &config, own_ranges[f]);
+        ImFont* font = add_font(atlas, data, pixels, config, own_ranges[f]);
         if (!font) throw std::runtime_error("cannot load font " + file(request.face));
         for (std::size_t g = 0; g < plans[f].merged.size(); ++g) {
             const FallbackFont& fallback = *plans[f].merged[g].first;
-            const std::vector<char>& more = read_font(bytes, fallback.file);
+            const FontBytes& more = read_font(bytes, fallback.file);
             ImFontConfig merge = config;
             merge.MergeMode = true;
             merge.FontNo = fallback.index;
             merge.FontBuilderFlags = 0;
             if (fallback.embolden) merge.FontBuilderFlags |= ImGuiFreeTypeBuilderFlags_Bold;
             if (fallback.oblique) merge.FontBuilderFlags |= ImGuiFreeTypeBuilderFlags_Oblique;
-            if (!atlas->AddFontFromMemoryTTF(const_cast<char*>(more.data()), static_cast<int>(more.size()), pixels,
-                                             &merge, merged_ranges[f][g]))
+            if (!add_font(atlas, more, pixels, merge, merged_ranges[f][g]))
                 throw std::runtime_error("cannot load font " + fallback.file);
         }
         for (const auto& [c, source] : plans[f].astral) {
@@ -454,7 +474,7 @@ void Fonts::build(std::span<const FontRequest> requests, float scale, std::span<
     glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous));
     atlas->SetTexID(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(texture_)));
     atlas->ClearTexData();
-    // The font files' bytes, copied in for each of the sizes: not needed to draw.
+    // The configurations (the font bytes go with `bytes`): not needed to draw.
     atlas->ClearInputData();
     texture_size_ = {width, height};
     scale_ = scale;
