@@ -287,4 +287,8 @@ TEST(Glyphs, DemoOutputAddsItsCharactersAsItArrives) {
     after = stage.code_points(show);
     EXPECT_TRUE(std::binary_search(after.begin(), after.end(), U'ワ')) << "read on from where it stopped";
     EXPECT_TRUE(std::binary_search(after.begin(), after.end(), U'М')) << "and what came before stays";
+    // What the presenter types into the search prompt too.
+    const std::vector<char32_t> typed = stage.code_points(show, "поиск");
+    EXPECT_TRUE(std::is_sorted(typed.begin(), typed.end()));
+    EXPECT_TRUE(std::binary_search(typed.begin(), typed.end(), U'п'));
 }

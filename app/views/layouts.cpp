@@ -34,8 +34,16 @@ void Stage::prepare_fonts(float raster, std::span<const char32_t> text) {
     malloc_trim(0);
 }
 
-std::vector<char32_t> Stage::code_points(const show::Presentation& show) {
+std::vector<char32_t> Stage::code_points(const show::Presentation& show, std::string_view typed) {
     std::vector<char32_t> points = deck_code_points(show.deck());
+    if (typed.size() <= 256) {  // the prompt's length is the controller's; past this, not worth an atlas
+        const std::size_t deck = points.size();
+        add_code_points(typed, points);
+        if (points.size() != deck) {
+            std::sort(points.begin(), points.end());
+            points.erase(std::unique(points.begin(), points.end()), points.end());
+        }
+    }
     const show::DemoSlot* slot = show.current_demo();
     if (slot != output_slot_ || (slot && slot->events.size() < output_seen_)) {
         output_slot_ = slot;  // another demo, or this one restarted: read from the start
@@ -88,7 +96,7 @@ float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale) {
 Intents draw_frame(render::Target& target, Stage& stage, const Frame& frame) {
     target.activate();
     const float scale = target.pixel_scale();
-    stage.prepare_fonts(raster_scale(frame, target.display(), scale), stage.code_points(frame.show));
+    stage.prepare_fonts(raster_scale(frame, target.display(), scale), stage.code_points(frame.show, frame.ui.query));
     target.new_frame();
     Intents intents;
     draw_window(frame, stage, ImGui::GetIO().DisplaySize, scale, intents);

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <memory>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "render/fills.hpp"
@@ -57,8 +58,9 @@ public:
     // The code points a frame of `show` draws beyond ASCII: the deck's, and
     // what the current slide's demo printed so far (read on from where the
     // last call stopped, so a noise with a new character gets it a frame
-    // later). Sorted, distinct.
-    std::vector<char32_t> code_points(const show::Presentation& show);
+    // later), and what the presenter `typed` (the search prompt). Sorted,
+    // distinct.
+    std::vector<char32_t> code_points(const show::Presentation& show, std::string_view typed = {});
     const render::Fonts& fonts() const { return *fonts_; }
     render::ImageCache& images() { return images_; }
     render::Fills& fills() { return fills_; }
