@@ -2,6 +2,7 @@
 // characters (render::Fonts::build with the fallback chain), median of 5,
 // at 1080p (raster 1) and 4K (raster 2), with the texture's size. The first
 // build of each deck includes sorting the fallback fonts (fontconfig).
+//   <deck> code points per frame: <us>  (the walk every frame makes)
 //   <case> raster=<r> first=<ms> median=<ms> texture=<W>x<H> (<MB>) own=<n> merged=<n> missing=<n> cut=<n>
 // Usage: atlas_bench [DECK...]  (default: slides/talk.md and
 // tests/data/decks/glyphs.md), plus 1,000 and 3,000 CJK ideographs.
@@ -58,7 +59,16 @@ int main(int argc, char** argv) {
     if (decks.empty()) decks = {"slides/talk.md", "tests/data/decks/glyphs.md"};
     render::Headless gl(64, 64);
     gl.activate();
-    for (const std::string& deck : decks) measure(deck, views::deck_code_points(show::load_deck(deck)));
+    for (const std::string& deck : decks) {
+        const deck::Deck d = show::load_deck(deck);
+        // What every frame pays to find the deck's characters (Stage::code_points).
+        const auto start = Clock::now();
+        std::size_t n = 0;
+        for (int i = 0; i < 1000; ++i) n += views::deck_code_points(d).size();
+        std::printf("%s code points per frame: %.1f us (%zu beyond ASCII)\n", deck.c_str(), ms_since(start),
+                    n / 1000);
+        measure(deck, views::deck_code_points(d));
+    }
     for (const std::size_t n : {1000u, 3000u}) {
         std::vector<char32_t> cjk;
         for (char32_t c = 0x4E00; c < 0x4E00 + n; ++c) cjk.push_back(c);
