@@ -1,3 +1,12 @@
+// render::Fonts: the faces found through fontconfig, and the ImGui atlas
+// built for a raster scale and the characters the text uses.
+//   - base set and fontconfig look-ups (look_up, the constructor)
+//   - the characters beyond the base set: the fallback chain's answers
+//     (fonts_fallback.cpp), the atlas's bounds (fitting)
+//   - the build: each face's own file, the fallback fonts merged in
+//     (MergeMode, ranges of the used code points only), characters beyond
+//     U+FFFF rasterized by hand into custom rects under private-use
+//     stand-ins (map_text), the texture uploaded as one byte a texel
 #include "render/fonts.hpp"
 
 #include "render/fonts_fallback.hpp"
