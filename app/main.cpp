@@ -18,6 +18,7 @@
 #include "terminal.hpp"
 #include "export/export.hpp"
 #include "views/app.hpp"
+#include "views/glyph_set.hpp"
 #include "views/slide_view.hpp"
 
 namespace {
@@ -313,11 +314,13 @@ int main(int argc, char** argv) {
         if (*check_cmd) {
             show::CheckOptions check;
             check.strict = strict;
-            // Slides that overflow, demo code below the legibility floor, code not highlighted.
+            // Slides that overflow, demo code below the legibility floor, code not highlighted,
+            // characters no font draws.
             check.more_warnings = [](const deck::Deck& d) {
                 std::vector<deck::Diagnostic> all = views::layout_warnings(d);
                 for (deck::Diagnostic& w : views::legibility_warnings(d)) all.push_back(std::move(w));
                 for (deck::Diagnostic& w : views::code_warnings(d)) all.push_back(std::move(w));
+                for (deck::Diagnostic& w : views::glyph_warnings(d)) all.push_back(std::move(w));
                 return all;
             };
             return show::check(app_options(false).show.deck_path, check);

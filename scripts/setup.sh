@@ -15,6 +15,9 @@ packages=(
   libgif-dev libwebp-dev librsvg2-dev
   fonts-dejavu-core fonts-dejavu-extra
   fonts-jetbrains-mono
+  # fallback fonts for characters the deck fonts lack (render/fonts_fallback.cpp): CJK (WenQuanYi Micro
+  # Hei, 5.1 MB), symbols and monochrome emoji (Symbola, 3.1 MB)
+  fonts-wqy-microhei fonts-symbola
   # command line, JSON
   libcli11-dev nlohmann-json3-dev
   # recording and export: video (libav*), PDF (cairo), microphone (libpulse)
@@ -22,6 +25,8 @@ packages=(
   ffmpeg
   # tests and benchmarks
   libgtest-dev libbenchmark-dev xvfb xauth xdotool tesseract-ocr tesseract-ocr-eng
+  # reading back Polish, Greek, Russian and Chinese slides (tests/glyphs_test.cpp)
+  tesseract-ocr-pol tesseract-ocr-ell tesseract-ocr-rus tesseract-ocr-chi-sim
   pulseaudio pulseaudio-utils poppler-utils
   # benchmark scripts (ab: bench/ab.sh; asyncio + aiohttp, the original talk's stack: bench/python_aiohttp.sh)
   time bc curl apache2-utils python3-aiohttp

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <malloc.h>
 
+#include "views/glyph_set.hpp"
 #include "views/painter_imgui.hpp"
 
 namespace livedeck::views {
@@ -14,13 +16,55 @@ Stage::Stage() {
     fonts_ = std::make_unique<render::Fonts>(t.sans_family, t.mono_family);
 }
 
-void Stage::prepare_fonts(float raster) {
+void Stage::prepare_fonts(float raster, std::span<const char32_t> text) {
     if (raster <= 0) return;
-    if (fonts_->scale() > 0 && std::abs(raster - fonts_->scale()) / fonts_->scale() < 0.01f) return;
-    fonts_->build(theme().font_requests(), raster);
+    const bool new_text = !std::includes(text_.begin(), text_.end(), text.begin(), text.end());
+    if (!new_text && fonts_->scale() > 0 && std::abs(raster - fonts_->scale()) / fonts_->scale() < 0.01f) return;
+    if (new_text) {
+        // Characters of earlier decks stay while they fit: going back and
+        // forth between two versions of a deck does not rebuild each time.
+        std::vector<char32_t> all;
+        std::set_union(text_.begin(), text_.end(), text.begin(), text.end(), std::back_inserter(all));
+        text_ = all.size() <= render::Fonts::max_extra_glyphs + 512 ? std::move(all)
+                                                                    : std::vector<char32_t>(text.begin(), text.end());
+    }
+    fonts_->build(theme().font_requests(), raster, text_);
     // Rasterizing leaves megabytes of FreeType's and the atlas builder's
     // scratch freed but held by malloc: give them back.
     malloc_trim(0);
+}
+
+std::vector<char32_t> Stage::code_points(const show::Presentation& show, std::string_view typed) {
+    std::vector<char32_t> points = deck_code_points(show.deck());
+    if (typed.size() <= 256) {  // the prompt's length is the controller's; past this, not worth an atlas
+        const std::size_t deck = points.size();
+        add_code_points(typed, points);
+        if (points.size() != deck) {
+            std::sort(points.begin(), points.end());
+            points.erase(std::unique(points.begin(), points.end()), points.end());
+        }
+    }
+    const show::DemoSlot* slot = show.current_demo();
+    if (slot != output_slot_ || (slot && slot->events.size() < output_seen_)) {
+        output_slot_ = slot;  // another demo, or this one restarted: read from the start
+        output_seen_ = output_actors_ = 0;
+    }
+    if (slot) {
+        // Bounded: past a few thousand, the atlas's cap cuts anyway.
+        const std::size_t before = output_points_.size();
+        for (; output_seen_ < slot->events.size() && output_points_.size() < 4096; ++output_seen_)
+            add_code_points(slot->events[output_seen_].text, output_points_);
+        for (; output_actors_ < slot->actors.size() && output_points_.size() < 4096; ++output_actors_)
+            add_code_points(slot->actors[output_actors_], output_points_);
+        if (output_points_.size() != before) {
+            std::sort(output_points_.begin(), output_points_.end());
+            output_points_.erase(std::unique(output_points_.begin(), output_points_.end()), output_points_.end());
+        }
+    }
+    if (output_points_.empty()) return points;
+    std::vector<char32_t> all;
+    std::set_union(points.begin(), points.end(), output_points_.begin(), output_points_.end(), std::back_inserter(all));
+    return all;
 }
 
 Letterbox letterbox(ImVec2 display, const Theme& t) {
@@ -52,7 +96,7 @@ float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale) {
 Intents draw_frame(render::Target& target, Stage& stage, const Frame& frame) {
     target.activate();
     const float scale = target.pixel_scale();
-    stage.prepare_fonts(raster_scale(frame, target.display(), scale));
+    stage.prepare_fonts(raster_scale(frame, target.display(), scale), stage.code_points(frame.show, frame.ui.query));
     target.new_frame();
     Intents intents;
     draw_window(frame, stage, ImGui::GetIO().DisplaySize, scale, intents);

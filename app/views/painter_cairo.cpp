@@ -3,6 +3,7 @@
 #include "deck/deck.hpp"
 #include "deck/image_fetch.hpp"
 #include "deck/image_formats.hpp"
+#include "views/glyph_set.hpp"
 
 #include <cairo-ft.h>
 #include <librsvg/rsvg.h>
@@ -83,52 +84,93 @@ std::string file_bytes(const std::filesystem::path& path) {
 
 }  // namespace
 
+namespace {
+
+// A cairo face for a font file, sized as ImGui sizes it (by its line).
+// Throws std::runtime_error when FreeType cannot load it.
+cairo_font_face_t* load_face(const std::string& file, int index, double& em_per_px, double& ascent_per_px) {
+    auto holder = std::make_unique<FaceHolder>();
+    holder->library = library();
+    if (FT_New_Face(holder->library->ft, file.c_str(), index, &holder->face) || !holder->face)
+        throw std::runtime_error("FreeType: cannot load the font " + file);
+    const FT_Face ft = holder->face;
+    const double line = static_cast<double>(ft->ascender - ft->descender);
+    if (FT_IS_SCALABLE(ft) && line > 0) {
+        em_per_px = static_cast<double>(ft->units_per_EM) / line;
+        ascent_per_px = static_cast<double>(ft->ascender) / line;
+    }
+    cairo_font_face_t* face = cairo_ft_font_face_create_for_ft_face(ft, 0);
+    if (cairo_font_face_status(face) != CAIRO_STATUS_SUCCESS ||
+        cairo_font_face_set_user_data(face, &face_key, holder.get(),
+                                      [](void* p) { delete static_cast<FaceHolder*>(p); }) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_face_destroy(face);
+        throw std::runtime_error("cairo: cannot use the font " + file);
+    }
+    holder.release();  // the font face owns it now
+    return face;
+}
+
+}  // namespace
+
 CairoPainter::CairoPainter(cairo_t* cr, const render::Fonts& fonts) : cr_(cr), fonts_(&fonts) {
     options_ = cairo_font_options_create();
     cairo_surface_get_font_options(cairo_get_target(cr_), options_);
-    const std::shared_ptr<Library> lib = library();
     for (std::size_t i = 0; i < render::face_count; ++i) {
-        const std::string& file = fonts.file(static_cast<render::Face>(i));
-        auto holder = std::make_unique<FaceHolder>();
-        holder->library = lib;
-        if (FT_New_Face(lib->ft, file.c_str(), 0, &holder->face) || !holder->face)
-            throw std::runtime_error("FreeType: cannot load the font " + file);
-        const FT_Face ft = holder->face;
-        const double line = static_cast<double>(ft->ascender - ft->descender);
         Face& face = faces_[i];
-        if (FT_IS_SCALABLE(ft) && line > 0) {
-            face.em_per_px = static_cast<double>(ft->units_per_EM) / line;
-            face.ascent_per_px = static_cast<double>(ft->ascender) / line;
-        }
-        face.face = cairo_ft_font_face_create_for_ft_face(ft, 0);
-        if (cairo_font_face_status(face.face) != CAIRO_STATUS_SUCCESS ||
-            cairo_font_face_set_user_data(face.face, &face_key, holder.get(),
-                                          [](void* p) { delete static_cast<FaceHolder*>(p); }) !=
-                CAIRO_STATUS_SUCCESS) {
-            cairo_font_face_destroy(face.face);
-            face.face = nullptr;
-            throw std::runtime_error("cairo: cannot use the font " + file);
-        }
-        holder.release();  // the font face owns it now
+        face.face = load_face(fonts.file(static_cast<render::Face>(i)), 0, face.em_per_px, face.ascent_per_px);
     }
+}
+
+const CairoPainter::Face& CairoPainter::fallback_face(const render::FallbackFont& font) {
+    auto it = fallbacks_.find(&font);
+    if (it != fallbacks_.end()) return it->second;
+    Face face;
+    face.face = load_face(font.file, font.index, face.em_per_px, face.ascent_per_px);
+    // As the atlas does (imgui_freetype's Bold and Oblique flags).
+    unsigned synthesize = 0;
+    if (font.embolden) synthesize |= CAIRO_FT_SYNTHESIZE_BOLD;
+    if (font.oblique) synthesize |= CAIRO_FT_SYNTHESIZE_OBLIQUE;
+    if (synthesize) cairo_ft_font_face_set_synthesize(face.face, synthesize);
+    return fallbacks_.emplace(&font, face).first->second;
+}
+
+std::vector<CairoPainter::Run> CairoPainter::runs(render::Face face, std::string_view text) {
+    const Face* own = &faces_[static_cast<std::size_t>(face)];
+    std::vector<Run> out;
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t begin = i;
+        const Face* by = own;
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+        } else if (const char32_t c = next_code_point(text, i)) {
+            // A character no font has stays with the own face (its missing-glyph box).
+            if (const render::FallbackFont* font = fonts_->fallback(face, c)) by = &fallback_face(*font);
+        }
+        if (!out.empty() && out.back().face == by && out.back().end == begin)
+            out.back().end = i;
+        else
+            out.push_back({begin, i, by});
+    }
+    return out;
 }
 
 CairoPainter::~CairoPainter() {
     for (auto& [key, font] : scaled_) cairo_scaled_font_destroy(font);
     for (Face& face : faces_)
         if (face.face) cairo_font_face_destroy(face.face);
+    for (auto& [font, face] : fallbacks_)
+        if (face.face) cairo_font_face_destroy(face.face);
     for (auto& [path, image] : images_)
         if (image.surface) cairo_surface_destroy(image.surface);
     cairo_font_options_destroy(options_);
 }
 
-cairo_scaled_font_t* CairoPainter::use_font(const FontSpec& font) {
-    const auto key = std::make_pair(static_cast<int>(font.face), font.px);
+cairo_scaled_font_t* CairoPainter::use_face(const Face& face, float px) {
+    const auto key = std::make_pair(&face, px);
     auto it = scaled_.find(key);
     if (it == scaled_.end()) {
-        const Face& face = faces_[static_cast<std::size_t>(font.face)];
         cairo_matrix_t size, ctm;
-        cairo_matrix_init_scale(&size, font.px * face.em_per_px, font.px * face.em_per_px);
+        cairo_matrix_init_scale(&size, px * face.em_per_px, px * face.em_per_px);
         cairo_matrix_init_identity(&ctm);
         it = scaled_.emplace(key, cairo_scaled_font_create(face.face, &size, &ctm, options_)).first;
     }
@@ -136,51 +178,69 @@ cairo_scaled_font_t* CairoPainter::use_font(const FontSpec& font) {
     return it->second;
 }
 
+cairo_scaled_font_t* CairoPainter::use_font(const FontSpec& font) {
+    return use_face(faces_[static_cast<std::size_t>(font.face)], font.px);
+}
+
 float CairoPainter::text_width(const FontSpec& font, std::string_view text) {
-    cairo_text_extents_t extents;
-    cairo_scaled_font_text_extents(use_font(font), std::string(text).c_str(), &extents);
-    return static_cast<float>(extents.x_advance);
+    double width = 0;
+    for (const Run& run : runs(font.face, text)) {
+        cairo_text_extents_t extents;
+        cairo_scaled_font_text_extents(use_face(*run.face, font.px),
+                                       std::string(text.substr(run.begin, run.end - run.begin)).c_str(), &extents);
+        width += extents.x_advance;
+    }
+    return static_cast<float>(width);
 }
 
 void CairoPainter::text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text) {
     if (text.empty()) return;
-    use_font(font);
     set_rgba(cr_, color);
+    // One baseline, the own face's, for every run; each show_text moves the
+    // current point past its run.
     const double ascent = font.px * faces_[static_cast<std::size_t>(font.face)].ascent_per_px;
     cairo_move_to(cr_, pos.x, pos.y + ascent);
-    cairo_show_text(cr_, std::string(text).c_str());
+    for (const Run& run : runs(font.face, text)) {
+        use_face(*run.face, font.px);
+        cairo_show_text(cr_, std::string(text.substr(run.begin, run.end - run.begin)).c_str());
+    }
     cairo_new_path(cr_);
 }
 
-void CairoPainter::mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text, float advance) {
-    if (text.empty()) return;
-    cairo_scaled_font_t* scaled = use_font(font);
+void CairoPainter::mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view all, float advance) {
+    if (all.empty()) return;
     const double baseline = pos.y + font.px * faces_[static_cast<std::size_t>(font.face)].ascent_per_px;
-    cairo_glyph_t* glyphs = nullptr;
-    cairo_text_cluster_t* clusters = nullptr;
-    int glyph_count = 0, cluster_count = 0;
-    cairo_text_cluster_flags_t flags{};
-    if (cairo_scaled_font_text_to_glyphs(scaled, pos.x, baseline, text.data(), static_cast<int>(text.size()), &glyphs,
-                                         &glyph_count, &clusters, &cluster_count, &flags) != CAIRO_STATUS_SUCCESS)
-        return this->text(font, pos, color, text);
-    // Each cluster's glyphs on the grid, by the characters before it; the
-    // clusters keep the page's text searchable.
-    int glyph = 0;
-    std::size_t byte = 0, chars = 0;
-    for (int c = 0; c < cluster_count; ++c) {
-        for (int g = 0; g < clusters[c].num_glyphs && glyph + g < glyph_count; ++g)
-            glyphs[glyph + g].x = pos.x + static_cast<double>(chars) * advance;
-        glyph += clusters[c].num_glyphs;
-        const auto bytes = static_cast<std::size_t>(clusters[c].num_bytes);
-        for (std::size_t b = byte; b < byte + bytes && b < text.size(); ++b)
-            if ((static_cast<unsigned char>(text[b]) & 0xC0) != 0x80) ++chars;
-        byte += bytes;
-    }
     set_rgba(cr_, color);
-    cairo_show_text_glyphs(cr_, text.data(), static_cast<int>(text.size()), glyphs, glyph_count, clusters,
-                           cluster_count, flags);
-    cairo_glyph_free(glyphs);
-    cairo_text_cluster_free(clusters);
+    std::size_t chars = 0;  // characters before the glyph being placed
+    for (const Run& run : runs(font.face, all)) {
+        const std::string_view text = all.substr(run.begin, run.end - run.begin);
+        cairo_scaled_font_t* scaled = use_face(*run.face, font.px);
+        cairo_glyph_t* glyphs = nullptr;
+        cairo_text_cluster_t* clusters = nullptr;
+        int glyph_count = 0, cluster_count = 0;
+        cairo_text_cluster_flags_t flags{};
+        if (cairo_scaled_font_text_to_glyphs(scaled, pos.x, baseline, text.data(), static_cast<int>(text.size()),
+                                             &glyphs, &glyph_count, &clusters, &cluster_count,
+                                             &flags) != CAIRO_STATUS_SUCCESS)
+            continue;
+        // Each cluster's glyphs on the grid, by the characters before it; the
+        // clusters keep the page's text searchable.
+        int glyph = 0;
+        std::size_t byte = 0;
+        for (int c = 0; c < cluster_count; ++c) {
+            for (int g = 0; g < clusters[c].num_glyphs && glyph + g < glyph_count; ++g)
+                glyphs[glyph + g].x = pos.x + static_cast<double>(chars) * advance;
+            glyph += clusters[c].num_glyphs;
+            const auto bytes = static_cast<std::size_t>(clusters[c].num_bytes);
+            for (std::size_t b = byte; b < byte + bytes && b < text.size(); ++b)
+                if ((static_cast<unsigned char>(text[b]) & 0xC0) != 0x80) ++chars;
+            byte += bytes;
+        }
+        cairo_show_text_glyphs(cr_, text.data(), static_cast<int>(text.size()), glyphs, glyph_count, clusters,
+                               cluster_count, flags);
+        cairo_glyph_free(glyphs);
+        cairo_text_cluster_free(clusters);
+    }
 }
 
 void CairoPainter::rect(ImVec2 min, ImVec2 max, ImU32 color, float rounding) {

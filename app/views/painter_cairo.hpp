@@ -1,6 +1,7 @@
 // The painter of PDF pages (and any other cairo surface): the same font
 // files as the windows' fonts (render::Fonts finds them through fontconfig),
-// loaded with FreeType, so a PDF holds real, embedded, searchable text; the
+// loaded with FreeType, so a PDF holds real, embedded, searchable text
+// (characters a face lacks come from fontconfig's fallback fonts); the
 // deck's images decoded once per file (deck/image_formats.hpp); an SVG is
 // drawn as vectors through librsvg.
 #pragma once
@@ -10,6 +11,7 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "render/fonts.hpp"
 #include "views/painter.hpp"
@@ -51,15 +53,25 @@ private:
         std::shared_ptr<void> svg;           // an SVG's RsvgHandle: drawn as vectors
         ImageInfo info;
     };
+    // A run of text drawn with one font file: the face's own, or a fallback
+    // for characters it lacks (render::Fonts::fallback).
+    struct Run {
+        std::size_t begin, end;  // bytes of the text
+        const Face* face;
+    };
+    std::vector<Run> runs(render::Face face, std::string_view text);
+    const Face& fallback_face(const render::FallbackFont& font);
     // The face at `px`, set on the context; its scaled fonts are cached.
     cairo_scaled_font_t* use_font(const FontSpec& font);
+    cairo_scaled_font_t* use_face(const Face& face, float px);
     const Image& load(const std::filesystem::path& path);
 
     cairo_t* cr_;
     const render::Fonts* fonts_;
     std::array<Face, render::face_count> faces_{};
     cairo_font_options_t* options_ = nullptr;
-    std::map<std::pair<int, float>, cairo_scaled_font_t*> scaled_;
+    std::map<const render::FallbackFont*, Face> fallbacks_;
+    std::map<std::pair<const Face*, float>, cairo_scaled_font_t*> scaled_;
     std::map<std::filesystem::path, Image> images_;
 };
 

@@ -8,17 +8,26 @@
 
 namespace livedeck::views {
 
-float ImGuiPainter::text_width(const FontSpec& font, std::string_view text) {
+// Characters beyond U+FFFF (emoji) are in the atlas under private-use
+// stand-ins (render::Fonts::map_text): every text goes through the map.
+
+float ImGuiPainter::text_width(const FontSpec& font, std::string_view original) {
+    std::string scratch;
+    const std::string_view text = fonts_->map_text(original, scratch);
     return fonts_->get(font.face, font.design)
         ->CalcTextSizeA(font.px, FLT_MAX, 0, text.data(), text.data() + text.size())
         .x;
 }
 
-void ImGuiPainter::text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text) {
+void ImGuiPainter::text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view original) {
+    std::string scratch;
+    const std::string_view text = fonts_->map_text(original, scratch);
     draw_->AddText(fonts_->get(font.face, font.design), font.px, pos, color, text.data(), text.data() + text.size());
 }
 
-void ImGuiPainter::mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view text, float advance) {
+void ImGuiPainter::mono_text(const FontSpec& font, ImVec2 pos, ImU32 color, std::string_view original, float advance) {
+    std::string scratch;
+    const std::string_view text = fonts_->map_text(original, scratch);
     ImFont* f = fonts_->get(font.face, font.design);
     // Glyphs come from the atlas: make it the draw command's texture.
     const ImTextureID atlas = f->ContainerAtlas->TexID;

@@ -9,6 +9,8 @@
 
 #include <ctime>
 #include <memory>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "render/fills.hpp"
@@ -47,15 +49,29 @@ struct Intents {
 class Stage {
 public:
     Stage();
-    // Makes the fonts fit a canvas drawn at `raster` pixels per canvas unit.
-    // Call before ImGui::NewFrame(); rebuilds the atlas only when it changed.
-    void prepare_fonts(float raster);
+    // Makes the fonts fit a canvas drawn at `raster` pixels per canvas unit,
+    // with every code point of `text` (sorted, distinct; see glyph_set.hpp).
+    // Call before ImGui::NewFrame(); rebuilds the atlas only when the scale
+    // changed or `text` has a code point no build has been asked for yet (a
+    // reloaded deck with new characters).
+    void prepare_fonts(float raster, std::span<const char32_t> text = {});
+    // The code points a frame of `show` draws beyond ASCII: the deck's, and
+    // what the current slide's demo printed so far (read on from where the
+    // last call stopped, so a noise with a new character gets it a frame
+    // later), and what the presenter `typed` (the search prompt). Sorted,
+    // distinct.
+    std::vector<char32_t> code_points(const show::Presentation& show, std::string_view typed = {});
     const render::Fonts& fonts() const { return *fonts_; }
     render::ImageCache& images() { return images_; }
     render::Fills& fills() { return fills_; }
 
 private:
     std::unique_ptr<render::Fonts> fonts_;
+    std::vector<char32_t> text_;  // the code points the atlas was last built for
+    // What demo output added, and how far its events have been read.
+    std::vector<char32_t> output_points_;
+    const show::DemoSlot* output_slot_ = nullptr;
+    std::size_t output_seen_ = 0, output_actors_ = 0;
     render::ImageCache images_;
     render::Fills fills_;
 };
