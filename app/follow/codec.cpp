@@ -163,7 +163,7 @@ std::string encode_batch(std::uint64_t session, std::uint64_t first_seq, double 
     return dump(h) + "\n" + std::string(lines);
 }
 
-std::optional<Batch> decode_batch(std::string_view payload, std::string& error) {
+std::optional<Batch> decode_batch(std::string_view payload, std::string& error, bool entries) {
     if (payload.size() > max_batch_bytes) {
         error = "an event batch larger than " + std::to_string(max_batch_bytes) + " bytes";
         return std::nullopt;
@@ -185,6 +185,20 @@ std::optional<Batch> decode_batch(std::string_view payload, std::string& error) 
     if (n == 0 || b.first_seq == 0) {
         error = "an event batch without events, or numbered from 0";
         return std::nullopt;
+    }
+    b.count = n;
+    if (!entries) {
+        std::size_t lines = 0;
+        for (std::size_t at = 0; at < rest.size();) {
+            const std::size_t end = std::min(rest.find('\n', at), rest.size());
+            lines += end > at;
+            at = end + 1;
+        }
+        if (lines != n) {
+            error = "an event batch of " + std::to_string(lines) + " lines where its header says " + std::to_string(n);
+            return std::nullopt;
+        }
+        return b;
     }
     std::string why;
     if (!read_entries(rest, n, b.entries, why)) {
