@@ -303,7 +303,9 @@ std::optional<std::vector<DeckFile>> unpack_deck(std::string_view packed, std::s
     }
     json j = json::parse(packed.substr(0, end), nullptr, false);
     std::string_view bytes = packed.substr(end + 1);
-    if (j.is_discarded() || !j.is_object() || j.value("livedeck", "") != "deck-files" || !j.contains("files") ||
+    const auto tag = j.is_object() ? j.find("livedeck") : j.end();
+    if (j.is_discarded() || !j.is_object() || tag == j.end() || !tag->is_string() || *tag != "deck-files" ||
+        !j.contains("files") ||
         !j["files"].is_array() || j["files"].empty() || j["files"].size() > max_deck_files) {
         error = "a deck whose list of files is not one";
         return std::nullopt;
