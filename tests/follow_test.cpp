@@ -279,6 +279,35 @@ TEST(Follow, WithoutMosquittoTheBrokerSaysWhatToInstall) {
     }
 }
 
+TEST(Follow, WithoutABrokerBothSidesSayConnectingAndStopPromptly) {
+    const follow::Url url = follow::parse_url("mqtt://127.0.0.1:" + std::to_string(follow::free_port()) + "/talk");
+    show::Presentation show(options_for(talk_deck("nobroker")), now());
+    const double t0 = now();
+    {
+        follow::Publisher publisher({url}, show, now());
+        follow::Follower follower(follow::FollowerOptions{url, {}, 1000});
+        show.apply({CommandKind::Next}, now());  // the talk goes on
+        publisher.on_event(show::SessionEvent{now(), show::EventType::SlideShown, 1, {}, {}, {}});
+        EXPECT_NE(publisher.status().link, follow::Link::Connected);
+        EXPECT_NE(follower.status().link, follow::Link::Connected);
+        EXPECT_FALSE(follower.status().message.empty());
+    }
+    EXPECT_LT(now() - t0, 3.0) << "never a long wait for a broker that is not there";
+}
+
+TEST(Follow, StartedBeforeTheirBrokerBothSidesConnectOnceItIsThere) {
+    follow::BrokerOptions o;
+    o.port = follow::free_port();
+    o.password = "early-bird";
+    follow::Url presenter_url = follow::parse_url("mqtt://presenter:early-bird@127.0.0.1:" + std::to_string(o.port) + "/talk");
+    Presenter presenter(talk_deck("early"), presenter_url);
+    Audience audience(follow::parse_url("mqtt://127.0.0.1:" + std::to_string(o.port) + "/talk"));
+    presenter.show.apply({CommandKind::Next}, now());
+    follow::Broker broker(o);
+    EXPECT_TRUE(presenter.connected(15));
+    ASSERT_TRUE(audience.on_slide(1)) << describe(audience);
+}
+
 TEST(Follow, EventsArriveInOrderAndTheDemoIsReplayedNotFetched) {
     follow::Broker broker({});
     Presenter presenter(talk_deck("order"), broker.presenter_url());
@@ -286,6 +315,9 @@ TEST(Follow, EventsArriveInOrderAndTheDemoIsReplayedNotFetched) {
     Audience audience(broker.follower_url());
     ASSERT_TRUE(audience.on_slide(0));
     EXPECT_TRUE(audience.follower.status().presenter_online);
+    // The broker's client count ($SYS, every second here), less the presenter.
+    EXPECT_EQ(presenter.publisher.wait_status([](const follow::PublisherStatus& s) { return s.followers == 1; }, 5).followers,
+              1);
 
     presenter.show.apply({CommandKind::Next}, now());
     ASSERT_TRUE(audience.on_slide(1));

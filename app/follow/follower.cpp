@@ -32,6 +32,7 @@ struct Follower::Impl {
     std::filesystem::path work_dir;
     bool own_work_dir = false;
     mosquitto* mosq = nullptr;
+    detail::Loop loop;
 
     // Network thread -> UI thread.
     mutable std::mutex mutex;
@@ -42,6 +43,8 @@ struct Follower::Impl {
     bool inbox_overflow = false;
     std::optional<codec::State> state;          // the latest state received
     std::map<std::string, std::filesystem::path> decks;  // deck id -> its text, written under work_dir
+    std::deque<std::string> deck_order;                   // oldest first: at most max_decks kept on disk
+    static constexpr std::size_t max_decks = 8;
     bool reconnected = false;
     FollowerStatus status;
     codec::DeckAssembler assembler;             // network thread only
@@ -176,6 +179,14 @@ struct Follower::Impl {
             if (!text) return refuse(topic, error);
             std::lock_guard lock(mutex);
             decks[id] = *text;
+            deck_order.push_back(id);
+            // A presenter who reloads often (or a hostile one) does not fill the disk: the oldest decks go.
+            while (deck_order.size() > max_decks) {
+                std::error_code ec;
+                std::filesystem::remove_all(work_dir / deck_order.front(), ec);
+                decks.erase(deck_order.front());
+                deck_order.pop_front();
+            }
             return;
         }
         case codec::Topic::Presenter: {
@@ -390,24 +401,22 @@ Follower::Follower(FollowerOptions options) : impl_(std::make_unique<Impl>(std::
     if (!s.options.url.user.empty())
         mosquitto_username_pw_set(s.mosq, s.options.url.user.c_str(),
                                   s.options.url.password.empty() ? nullptr : s.options.url.password.c_str());
-    mosquitto_reconnect_delay_set(s.mosq, 1, 2, false);
     mosquitto_connect_callback_set(s.mosq, [](mosquitto* m, void* d, int rc) { static_cast<Impl*>(d)->on_connect(m, rc); });
     mosquitto_disconnect_callback_set(s.mosq, [](mosquitto*, void* d, int rc) { static_cast<Impl*>(d)->on_disconnect(rc); });
     mosquitto_message_callback_set(
         s.mosq, [](mosquitto*, void* d, const mosquitto_message* m) { static_cast<Impl*>(d)->on_message(m); });
-    const int rc = mosquitto_connect_async(s.mosq, s.options.url.host.c_str(), s.options.url.port, 10);
-    if (rc != MOSQ_ERR_SUCCESS)
-        s.status.message = "cannot reach " + s.options.url.str() + " (" + detail::why(rc) + "); trying again";
-    if (mosquitto_loop_start(s.mosq) != MOSQ_ERR_SUCCESS) {
-        mosquitto_destroy(s.mosq);
-        throw std::runtime_error("cannot start the MQTT client's thread");
-    }
+    s.loop.start(s.mosq, s.options.url.host, s.options.url.port, 10, [&s](const std::string& why) {
+        std::lock_guard lock(s.mutex);
+        if (s.status.link == Link::Lost && s.status.message.rfind("the broker refused", 0) == 0) return;
+        s.status.message = why;
+        s.news = true;
+        s.arrived.notify_all();
+    });
 }
 
 Follower::~Follower() {
     Impl& s = *impl_;
-    mosquitto_disconnect(s.mosq);
-    mosquitto_loop_stop(s.mosq, false);
+    s.loop.stop();
     mosquitto_destroy(s.mosq);
     std::error_code ec;
     if (s.own_work_dir) std::filesystem::remove_all(s.work_dir, ec);

@@ -108,6 +108,7 @@ struct Publisher::Impl {
     std::string lines;  // the batch being gathered
     std::size_t line_count = 0;
     std::thread sender;
+    detail::Loop loop;
 
     Impl(PublisherOptions o, const show::Presentation& s) : options(std::move(o)), show(s), root(options.url.topic_root()) {}
 
@@ -116,6 +117,15 @@ struct Publisher::Impl {
         std::lock_guard lock(status_mutex);
         return status.link == Link::Connected;
     }
+    // The connection could not be made (again); a refusal's reason stays.
+    void failed(const std::string& why) {
+        std::lock_guard lock(status_mutex);
+        if (status.link == Link::Lost && status.message.rfind("the broker refused", 0) == 0) return;
+        if (status.link == Link::Connected) status.link = Link::Lost;
+        status.message = why;
+        status_changed.notify_all();
+    }
+
     void set_link(Link link, std::string message) {
         std::lock_guard lock(status_mutex);
         status.link = link;
@@ -333,6 +343,7 @@ struct Publisher::Impl {
             return;
         }
         self->set_link(Link::Connected, {});
+        self->in_flight = 0;  // what was in flight went with the last connection
         mosquitto_subscribe(m, nullptr, "$SYS/broker/clients/connected", 0);
         std::lock_guard lock(self->mutex);
         self->republish = true;
@@ -403,20 +414,13 @@ Publisher::Publisher(PublisherOptions options, const show::Presentation& show, d
     const std::string offline = codec::encode_presence(false, s.session);
     const std::string presence = codec::presenter_topic(s.root);
     mosquitto_will_set(s.mosq, presence.c_str(), static_cast<int>(offline.size()), offline.data(), 1, true);
-    mosquitto_reconnect_delay_set(s.mosq, 1, 2, false);
     mosquitto_connect_callback_set(s.mosq, [](mosquitto* m, void* d, int rc) { static_cast<Impl*>(d)->on_connect(m, rc); });
     mosquitto_disconnect_callback_set(s.mosq, [](mosquitto*, void* d, int rc) { static_cast<Impl*>(d)->on_disconnect(rc); });
     mosquitto_publish_callback_set(s.mosq, [](mosquitto*, void* d, int) { static_cast<Impl*>(d)->on_publish(); });
     mosquitto_message_callback_set(s.mosq,
                                    [](mosquitto*, void* d, const mosquitto_message* m) { static_cast<Impl*>(d)->on_message(m); });
     s.set_link(Link::Connecting, "connecting to " + s.options.url.str());
-    const int rc = mosquitto_connect_async(s.mosq, s.options.url.host.c_str(), s.options.url.port, 10);
-    if (rc != MOSQ_ERR_SUCCESS) s.set_link(Link::Connecting, "cannot reach " + s.options.url.str() + " (" +
-                                                                 detail::why(rc) + "); trying again");
-    if (mosquitto_loop_start(s.mosq) != MOSQ_ERR_SUCCESS) {
-        mosquitto_destroy(s.mosq);
-        throw std::runtime_error("cannot start the MQTT client's thread");
-    }
+    s.loop.start(s.mosq, s.options.url.host, s.options.url.port, 10, [&s](const std::string& why) { s.failed(why); });
     s.sender = std::thread([&s] { s.run_sender(); });
 }
 
@@ -428,8 +432,7 @@ Publisher::~Publisher() {
         s.wake.notify_one();
     }
     s.sender.join();
-    mosquitto_disconnect(s.mosq);  // after the last words: they are queued first
-    mosquitto_loop_stop(s.mosq, false);
+    s.loop.stop();  // disconnects after the last words: they are queued first
     mosquitto_destroy(s.mosq);
 }
 
