@@ -8,6 +8,8 @@
 #include "follow/follow.hpp"
 
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
@@ -233,9 +235,31 @@ Broker::~Broker() {
     if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
 }
 
+namespace {
+
+// What followers on other machines can reach when the broker listens on
+// every address: this machine's first IPv4 address that is not loopback.
+std::string reachable_address() {
+    ifaddrs* list = nullptr;
+    std::string out = "127.0.0.1";
+    if (::getifaddrs(&list) != 0) return out;
+    for (const ifaddrs* a = list; a; a = a->ifa_next) {
+        if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET || (a->ifa_flags & IFF_LOOPBACK)) continue;
+        char text[INET_ADDRSTRLEN];
+        if (::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a->ifa_addr)->sin_addr, text, sizeof text)) {
+            out = text;
+            break;
+        }
+    }
+    ::freeifaddrs(list);
+    return out;
+}
+
+}  // namespace
+
 Url Broker::follower_url() const {
     Url u;
-    u.host = options_.bind == "0.0.0.0" || options_.bind == "::" ? "127.0.0.1" : options_.bind;
+    u.host = options_.bind == "0.0.0.0" || options_.bind == "::" ? reachable_address() : options_.bind;
     u.port = port_;
     u.talk = options_.talk;
     return u;

@@ -87,8 +87,11 @@ class Publisher {
 public:
     // Seeds the retained state from `show` (deck, slide, screen, runs with
     // their traces so far) and starts connecting in the background. Never
-    // blocks on the network. `show` must outlive the publisher; it is only
-    // read on the calling (UI) thread, inside the constructor and on_event.
+    // blocks on the network (nor on resolving the host). `show` must outlive
+    // the publisher; it is only read on the calling (UI) thread, inside the
+    // constructor and on_event. `t`: the session time now, on the clock the
+    // Presentation's commands use (the publisher moves it on with a steady
+    // clock for the times it stamps its messages with).
     Publisher(PublisherOptions options, const show::Presentation& show, double t);
     ~Publisher();  // says "offline", disconnects (bounded wait)
     Publisher(const Publisher&) = delete;
@@ -192,7 +195,8 @@ public:
 
     int port() const { return port_; }
     const std::string& password() const { return options_.password; }
-    // What followers use: mqtt://HOST:PORT/TALK (no credentials).
+    // What followers use: mqtt://HOST:PORT/TALK (no credentials). Bound to
+    // 0.0.0.0 or ::, HOST is this machine's first IPv4 address that is not loopback.
     Url follower_url() const;
     // What the presenter uses: with user and password.
     Url presenter_url() const;
