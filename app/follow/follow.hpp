@@ -13,6 +13,14 @@
 // Follower count: the broker's $SYS/broker/clients/connected less the
 // presenter (-1 where the broker does not publish it or does not let us read it).
 //
+// Use (the window loop, on its UI thread):
+//   presenter:  Broker broker({.bind = "127.0.0.1", .talk = "talk"});   // --publish without a URL
+//               Publisher pub({broker.presenter_url()}, show, t);        // or {parse_url(URL)}
+//               show.set_listener([&](const SessionEvent& e) { recorder.record(e); pub.on_event(e); });
+//               console: pub.status() (link, message, followers, dropped, deck_error)
+//   follower:   Follower f({parse_url(URL)});
+//               each frame: f.poll(show, t); console: f.status(); keys: f.break_away() / f.rejoin()
+//
 // Index
 //   [SECTION] URLs
 //   [SECTION] Link state
