@@ -43,12 +43,12 @@ std::filesystem::path deck_dir(const std::string& name) {
     return dir;
 }
 
-// Three slides, a demo on the second, an image on the third.
+// Three slides, a demo on the second, an image on the third (and one that is missing: the deck still goes).
 std::filesystem::path talk_deck(const std::string& name) {
     const std::filesystem::path path = deck_dir(name) / "talk.md";
     std::ofstream(path) << "# One\n\nfirst words\n\n---\n\n"
                            "demo: sequential animals=cow,pig delay=0.05\n\n# Two: a demo\n\n---\n\n"
-                           "# Three\n\n![a tiny farm](img/tiny.png)\n";
+                           "# Three\n\n![a tiny farm](img/tiny.png)\n\n![not there](img/missing.png)\n";
     return path;
 }
 
@@ -431,6 +431,7 @@ TEST(Follow, AHostilePublishersJunkIsRefusedWithAMessageAndTheFollowerGoesOn) {
     ASSERT_TRUE(audience.on_slide(1));
     presenter.show.apply({CommandKind::Next}, now());
     ASSERT_TRUE(audience.on_slide(2));
+    EXPECT_TRUE(audience.until([&] { return audience.follower.status().synced; })) << describe(audience);
 }
 
 // [SECTION] A broker that goes away; two brokers bridged ------------------------------------

@@ -18,6 +18,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <algorithm>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -297,6 +298,12 @@ struct Follower::Impl {
         applied = s.seq;
         need_state = false;
         unsubscribe_at = t + 1.0;
+        // What the state covers, and what another sender sent (a presenter before a restart, junk), goes.
+        std::erase_if(pending, [&](const codec::Batch& b) {
+            const bool drop = b.session != session || b.last_seq() <= applied;
+            if (drop) pending_events -= b.count;
+            return drop;
+        });
         return true;
     }
 

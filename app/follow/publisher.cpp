@@ -13,6 +13,7 @@
 #include "follow/follow.hpp"
 #include "follow/mqtt_support.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -31,7 +32,7 @@ namespace {
 // A deck to send: read from disk on the sender thread.
 struct DeckJob {
     std::filesystem::path deck;                   // the deck's text
-    std::vector<std::filesystem::path> images;    // relative to its folder
+    std::vector<std::filesystem::path> images;    // relative to its folder (and demos' animals=@FILE)
     int slide = 0;
     int reveal = 0;
 };
@@ -137,6 +138,15 @@ struct Publisher::Impl {
         DeckJob job;
         job.deck = show.deck().path;
         job.images = session::deck_images(show.deck());
+        // And the files demos read their animals from (animals=@FILE), inside the deck's folder.
+        for (const deck::Slide& slide : show.deck().slides) {
+            if (!slide.demo) continue;
+            const auto it = slide.demo->params.find("animals");
+            if (it == slide.demo->params.end() || it->second.empty() || it->second[0] != '@') continue;
+            const std::filesystem::path file = std::filesystem::path(it->second.substr(1)).lexically_normal();
+            if (file.empty() || file.is_absolute() || *file.begin() == "..") continue;
+            if (std::find(job.images.begin(), job.images.end(), file) == job.images.end()) job.images.push_back(file);
+        }
         job.slide = show.current();
         job.reveal = show.reveal();
         return job;
@@ -213,6 +223,9 @@ struct Publisher::Impl {
         bool ok = add(job.deck, job.deck.filename().string());
         for (const std::filesystem::path& image : job.images) {
             if (!ok) break;
+            std::error_code ec;
+            // A missing image is missing for followers too (the deck says so where it shows); the deck still goes.
+            if (!std::filesystem::is_regular_file(job.deck.parent_path() / image, ec)) continue;
             ok = add(job.deck.parent_path() / image, image.generic_string());
         }
         std::string packed;
