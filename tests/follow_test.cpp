@@ -305,7 +305,7 @@ TEST(Follow, StartedBeforeTheirBrokerBothSidesConnectOnceItIsThere) {
     presenter.show.apply({CommandKind::Next}, now());
     follow::Broker broker(o);
     EXPECT_TRUE(presenter.connected(15));
-    ASSERT_TRUE(audience.on_slide(1)) << describe(audience);
+    ASSERT_TRUE(audience.on_slide(1)) << describe(audience) << "; presenter: " << presenter.publisher.status().deck_error;
 }
 
 TEST(Follow, EventsArriveInOrderAndTheDemoIsReplayedNotFetched) {
