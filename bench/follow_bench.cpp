@@ -51,7 +51,8 @@ using Steady = std::chrono::steady_clock;
 namespace {
 
 const Steady::time_point start = Steady::now();
-int follower_qos = 1;  // the simulated followers' subscription (the Follower's own is 1)
+int follower_qos = 0;
+std::size_t crowd_threads = 4;  // poll loops for the simulated followers  // the simulated followers' subscription, as the Follower's own (0)
 double now() { return std::chrono::duration<double>(Steady::now() - start).count(); }
 
 // [SECTION] Simulated followers ---------------------------------------------------
@@ -65,6 +66,7 @@ struct Sim {
     std::uint64_t in_window = 0;
     std::uint64_t rejected = 0;
     bool decode = true;  // every line parsed and timed (else: the header checked, the lines counted)
+    std::vector<float>* latencies = nullptr;  // its loop thread's
 };
 
 struct Crowd {
@@ -73,9 +75,11 @@ struct Crowd {
     std::atomic<std::uint64_t> window_to{~std::uint64_t(0)};    // ... and <= to
     std::atomic<bool> stop{false};
     std::atomic<int> subscribed{0};
-    std::uint64_t iterations = 0, reads = 0;
-    std::vector<float> latencies;  // ms, loop thread only until joined
-    std::thread loop;
+    std::atomic<std::uint64_t> iterations{0}, reads{0};
+    // One poll loop a group of followers (--threads, default 4): followers are
+    // separate machines in a hall, not one thread's queue.
+    std::vector<std::vector<float>> latencies;  // ms, one vector a loop thread, read once they are joined
+    std::vector<std::thread> loops;
 
     static void on_connect(mosquitto* m, void* data, int rc) {
         auto* s = static_cast<Sim*>(data);
@@ -108,7 +112,7 @@ struct Crowd {
             const std::uint64_t seq = b->first_seq + i;
             if (seq <= from || seq > to) continue;
             ++s->in_window;
-            if (s->decode) crowd->latencies.push_back(static_cast<float>((received - b->entries[i].t) * 1000));
+            if (s->decode) s->latencies->push_back(static_cast<float>((received - b->entries[i].t) * 1000));
         }
     }
 
@@ -129,20 +133,32 @@ struct Crowd {
                 std::exit(1);
             }
         }
-        loop = std::thread([this] { run(); });
+        const std::size_t groups = std::max<std::size_t>(1, std::min<std::size_t>(crowd_threads, sims.size()));
+        latencies.resize(groups);
+        for (std::size_t g = 0; g < groups; ++g) {
+            const std::size_t begin = sims.size() * g / groups, end = sims.size() * (g + 1) / groups;
+            for (std::size_t i = begin; i < end; ++i) sims[i].latencies = &latencies[g];
+            loops.emplace_back([this, begin, end] { run(begin, end); });
+        }
     }
 
-    void run() {
+    void join() {
+        stop = true;
+        for (std::thread& t : loops)
+            if (t.joinable()) t.join();
+    }
+
+    void run(std::size_t begin, std::size_t end) {
         std::vector<pollfd> fds(sims.size());
         double last_misc = 0;
         while (!stop) {
-            for (std::size_t i = 0; i < sims.size(); ++i) {
+            for (std::size_t i = begin; i < end; ++i) {
                 fds[i].fd = mosquitto_socket(sims[i].mosq);
                 fds[i].events = POLLIN | (mosquitto_want_write(sims[i].mosq) ? POLLOUT : 0);
                 fds[i].revents = 0;
             }
-            ::poll(fds.data(), fds.size(), 50);
-            for (std::size_t i = 0; i < sims.size(); ++i) {
+            ::poll(fds.data() + begin, end - begin, 50);
+            for (std::size_t i = begin; i < end; ++i) {
                 if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
                     // libmosquitto reads one packet a call: read on while the socket holds more.
                     int pending = 0;
@@ -150,21 +166,20 @@ struct Crowd {
                         if (mosquitto_loop_read(sims[i].mosq, 1) != MOSQ_ERR_SUCCESS) break;
                         if (::ioctl(fds[i].fd, FIONREAD, &pending) != 0 || pending <= 0) break;
                     }
-                    ++reads;
+                    ++reads;  // (a race between loops: a rough count for FOLLOW_BENCH_DEBUG)
                 }
                 if (fds[i].revents & POLLOUT || mosquitto_want_write(sims[i].mosq)) mosquitto_loop_write(sims[i].mosq, 1);
             }
             ++iterations;
             if (now() - last_misc > 0.5) {
-                for (Sim& s : sims) mosquitto_loop_misc(s.mosq);
+                for (std::size_t i = begin; i < end; ++i) mosquitto_loop_misc(sims[i].mosq);
                 last_misc = now();
             }
         }
     }
 
     ~Crowd() {
-        stop = true;
-        if (loop.joinable()) loop.join();
+        join();
         for (Sim& s : sims) {
             mosquitto_disconnect(s.mosq);
             mosquitto_destroy(s.mosq);
@@ -279,8 +294,9 @@ Result run(const follow::Url& presenter_url, const follow::Url& follower_url, in
         return true;
     };
     while (!all_in() && now() < drain) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    crowd.stop = true;
-    crowd.loop.join();
+    crowd.join();
+    std::vector<float> latencies;
+    for (const std::vector<float>& v : crowd.latencies) latencies.insert(latencies.end(), v.begin(), v.end());
     r.events = to - from;
     for (const Sim& s : crowd.sims) {
         r.lost += (to - from) - std::min<std::uint64_t>(to - from, s.in_window);
@@ -290,8 +306,8 @@ Result run(const follow::Url& presenter_url, const follow::Url& follower_url, in
     if (std::getenv("FOLLOW_BENCH_DEBUG"))
         std::fprintf(stderr, "crowd: %llu poll rounds, %llu socket reads\n", (unsigned long long)crowd.iterations,
                      (unsigned long long)crowd.reads);
-    r.p50 = percentile(crowd.latencies, 0.50);
-    r.p99 = percentile(crowd.latencies, 0.99);
+    r.p50 = percentile(latencies, 0.50);
+    r.p99 = percentile(latencies, 0.99);
     return r;
 }
 
@@ -361,12 +377,14 @@ int main(int argc, char** argv) {
         } else if (a == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
         else if (a == "--bridged" && i + 1 < argc) bridged = std::stoi(argv[++i]);
         else if (a == "--no-late") late = false;
+        else if (a == "--threads" && i + 1 < argc) crowd_threads = static_cast<std::size_t>(std::max(1, std::stoi(argv[++i])));
         else if (a == "--qos" && i + 1 < argc) follower_qos = std::stoi(argv[++i]) == 0 ? 0 : 1;
         else if (a == "--animals" && i + 1 < argc) animal_count = std::stoi(argv[++i]);
         else if (a == "--decode-every" && i + 1 < argc) decode_every = std::max(1, std::stoi(argv[++i]));
         else {
             std::cerr << "usage: follow_bench [--followers N,N,...] [--seconds S] [--bridged N (0: none)] [--no-late]\n"
-                         "                    [--animals N (the demo's, default 3)] [--decode-every K (default 10)] [--qos 0|1]\n";
+                         "                    [--animals N (the demo's, default 3)] [--decode-every K (default 10)] [--qos 0|1]\n"
+                         "                    [--threads T (poll loops for the followers, default 4)]\n";
             return 2;
         }
     }

@@ -99,7 +99,10 @@ struct Follower::Impl {
             news = true;
             arrived.notify_all();
         }
-        mosquitto_subscribe(m, nullptr, codec::events_topic(root).c_str(), 1);
+        // QoS 0: a clean session keeps nothing across reconnects anyway, TCP loses nothing within one,
+        // and a gap (a broker dropping for a slow follower) is seen by its sequence numbers and resynced.
+        // It spares the broker a PUBACK and its bookkeeping per follower and batch.
+        mosquitto_subscribe(m, nullptr, codec::events_topic(root).c_str(), 0);
         mosquitto_subscribe(m, nullptr, codec::presenter_topic(root).c_str(), 1);
         std::lock_guard lock(sub_mutex);
         want_state = true;
