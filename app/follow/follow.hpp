@@ -5,7 +5,8 @@
 // by what the views draw (the caller passes t, its session time).
 //
 // Wire format (codec.hpp has the details and the size caps):
-//   livedeck/TALK/events     event batches, QoS 1, not retained; sequence-numbered
+//   livedeck/TALK/events     event batches, sequence-numbered, not retained (published at QoS 1,
+//                            followers subscribe at QoS 0: a gap is seen by its numbers and resynced)
 //   livedeck/TALK/state      retained: slide, reveal step, screen, runs in progress with
 //                            their traces so far, naming the last sequence number it covers
 //   livedeck/TALK/deck/K     retained: the deck's text and images, chunked (K = 0..n-1)
