@@ -18,6 +18,8 @@ packages=(
   # fallback fonts for characters the deck fonts lack (render/fonts_fallback.cpp): CJK (WenQuanYi Micro
   # Hei, 5.1 MB), symbols and monochrome emoji (Symbola, 3.1 MB)
   fonts-wqy-microhei fonts-symbola
+  # following a talk live: the MQTT broker and its client library
+  mosquitto libmosquitto-dev libssl-dev
   # command line, JSON
   libcli11-dev nlohmann-json3-dev
   # recording and export: video (libav*), PDF (cairo), microphone (libpulse)
