@@ -14,6 +14,8 @@ packages=(
   libmd4c-dev libyaml-cpp-dev libkf5syntaxhighlighting-dev libstb-dev libpng-dev libfreetype-dev libfontconfig-dev
   fonts-dejavu-core fonts-dejavu-extra
   fonts-jetbrains-mono
+  # following a talk live: the MQTT broker and its client library
+  mosquitto libmosquitto-dev libssl-dev
   # command line, JSON
   libcli11-dev nlohmann-json3-dev
   # recording and export: video (libav*), PDF (cairo), microphone (libpulse)

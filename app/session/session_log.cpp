@@ -58,6 +58,43 @@ int int_field(const json& j, const char* key, int fallback, int low, int high) {
     return static_cast<int>(value);
 }
 
+// An event line's entry (not the header); throws std::exception saying what is wrong.
+Entry entry_of(const json& j) {
+    Entry e;
+    e.t = j.at("t").get<double>();
+    if (!std::isfinite(e.t) || e.t < 0 || e.t > 1e7) throw std::runtime_error("bad time");
+    const auto kind = kind_of(j.at("e").get<std::string>());
+    if (!kind) throw std::runtime_error("unknown event '" + j.at("e").get<std::string>() + "'");
+    e.kind = *kind;
+    e.slide = int_field(j, "slide", -1, -1, 1'000'000);
+    switch (e.kind) {
+    case Entry::Kind::Deck: e.text = j.at("file").get<std::string>(); break;
+    case Entry::Kind::Screen: e.text = j.at("screen").get<std::string>(); break;
+    case Entry::Kind::Run: e.text = j.at("demo").get<std::string>(); break;
+    case Entry::Kind::Marker: e.text = j.value("title", ""); break;
+    case Entry::Kind::Reveal:
+        if (!j.contains("step")) throw std::runtime_error("no reveal step");
+        e.step = int_field(j, "step", 0, 0, 1'000'000);
+        break;
+    case Entry::Kind::Trace: {
+        e.text = j.value("actor", "");
+        const auto tk = trace_kind_of(j.at("kind").get<std::string>());
+        if (!tk) throw std::runtime_error("unknown trace event '" + j.at("kind").get<std::string>() + "'");
+        e.trace.kind = *tk;
+        e.trace.t = j.at("rt").get<double>();
+        if (!std::isfinite(e.trace.t) || e.trace.t < 0 || e.trace.t > 1e7) throw std::runtime_error("bad run time");
+        e.trace.text = j.value("text", "");
+        e.trace.line = int_field(j, "line", 0, 0, 10'000'000);
+        e.trace.interval = j.value("interval", 0.0);
+        if (!std::isfinite(e.trace.interval) || e.trace.interval < 0 || e.trace.interval > 10)
+            throw std::runtime_error("bad typing interval");
+        break;
+    }
+    default: break;
+    }
+    return e;
+}
+
 // Times are written to the microsecond: enough, and short.
 double rounded(double t) { return std::round(t * 1e6) / 1e6; }
 
@@ -98,33 +135,19 @@ Recorder::Recorder(std::filesystem::path dir, const show::Presentation& show, do
     // The state at the start: the deck, the slide, the screen, and the runs
     // already going with their traces so far.
     snapshot_deck(show.deck(), t);
-    json slide = line_of(t, Entry::Kind::Slide);
-    slide["slide"] = show.current();
-    write_line(dump(slide), false);
-    if (show.reveal() > 0) {
-        json reveal = line_of(t, Entry::Kind::Reveal);
-        reveal["slide"] = show.current();
-        reveal["step"] = show.reveal();
-        write_line(dump(reveal), false);
-    }
-    if (show.screen() != show::Screen::Slide) {
-        json screen = line_of(t, Entry::Kind::Screen);
-        screen["screen"] = show.screen() == show::Screen::Black ? "black" : "white";
-        write_line(dump(screen), false);
-    }
+    write_line(encode_slide(t, show.current()), false);
+    if (show.reveal() > 0) write_line(encode_reveal(t, show.current(), show.reveal()), false);
+    if (show.screen() != show::Screen::Slide) write_line(encode_screen(t, show.screen()), false);
     for (int i = 0; i < show.slide_count(); ++i) {
         const show::DemoSlot* s = show.deck().slides[static_cast<std::size_t>(i)].demo ? show.demo(i) : nullptr;
         if (!s || !s->ran) continue;
-        json run = line_of(s->started, Entry::Kind::Run);
-        run["slide"] = i;
-        run["demo"] = std::string(s->demo->name);
-        write_line(dump(run), false);
-        const std::vector<std::string> actors = s->run ? s->run->trace().actors() : std::vector<std::string>{};
+        write_line(encode_run(s->started, i, std::string(s->demo->name), {}), false);
+        const std::vector<std::string> actors = s->run ? s->run->trace().actors() : s->actors;
         for (const demos::Event& e : s->events) {
             const std::string actor = e.actor >= 0 && static_cast<std::size_t>(e.actor) < actors.size()
                                           ? actors[static_cast<std::size_t>(e.actor)]
                                           : "";
-            write_line(dump(trace_line(s->started + e.t, i, actor, e)), false);
+            write_line(encode_trace(s->started + e.t, i, actor, e), false);
         }
     }
     flush();
@@ -184,48 +207,18 @@ void Recorder::snapshot_deck(const deck::Deck& d, double t) {
         std::filesystem::copy_file(b->image_path, base / relative, std::filesystem::copy_options::overwrite_existing,
                                    ec);
     }
-    json j = line_of(t, Entry::Kind::Deck);
-    j["file"] = (std::filesystem::path(name) / d.path.filename()).string();
-    write_line(dump(j), true);
+    write_line(encode_deck(t, (std::filesystem::path(name) / d.path.filename()).string()), true);
 }
 
 void Recorder::record(const show::SessionEvent& e) {
     if (ended_) return;
-    using show::EventType;
-    json j;
-    switch (e.type) {
-    case EventType::DeckLoaded: snapshot_deck(show_.deck(), e.t); return;
-    case EventType::SlideShown:
-        j = line_of(e.t, Entry::Kind::Slide);
-        j["slide"] = e.slide;
-        break;
-    case EventType::StepShown:
-        j = line_of(e.t, Entry::Kind::Reveal);
-        j["slide"] = e.slide;
-        j["step"] = e.step;
-        break;
-    case EventType::ScreenChanged:
-        j = line_of(e.t, Entry::Kind::Screen);
-        j["screen"] = e.text;
-        break;
-    case EventType::DemoRun:
-        j = line_of(e.t, Entry::Kind::Run);
-        j["slide"] = e.slide;
-        j["demo"] = e.text;
-        j["params"] = e.params;
-        break;
-    case EventType::DemoStop:
-        j = line_of(e.t, Entry::Kind::Stop);
-        j["slide"] = e.slide;
-        break;
-    case EventType::DemoStep:
-        j = line_of(e.t, Entry::Kind::Step);
-        j["slide"] = e.slide;
-        break;
-    case EventType::Trace: write_line(dump(trace_line(e.t, e.slide, e.text, e.trace)), false); return;
-    default: return;  // the presenter's own clock and rejected reloads are not the audience's
+    if (e.type == show::EventType::DeckLoaded) {
+        snapshot_deck(show_.deck(), e.t);
+        return;
     }
-    write_line(dump(j), true);
+    const std::string line = encode_event(e);
+    if (line.empty()) return;  // the presenter's own clock and rejected reloads are not the audience's
+    write_line(line, e.type != show::EventType::Trace);  // traces go with the next flush
 }
 
 void Recorder::tick(double t) {
@@ -308,39 +301,8 @@ Recording parse(std::string_view text, const std::string& file) {
                 header = true;
                 continue;
             }
-            Entry e;
+            Entry e = entry_of(j);
             e.line = number;
-            e.t = j.at("t").get<double>();
-            if (!std::isfinite(e.t) || e.t < 0 || e.t > 1e7) throw std::runtime_error("bad time");
-            const auto kind = kind_of(j.at("e").get<std::string>());
-            if (!kind) throw std::runtime_error("unknown event '" + j.at("e").get<std::string>() + "'");
-            e.kind = *kind;
-            e.slide = int_field(j, "slide", -1, -1, 1'000'000);
-            switch (e.kind) {
-            case Entry::Kind::Deck: e.text = j.at("file").get<std::string>(); break;
-            case Entry::Kind::Screen: e.text = j.at("screen").get<std::string>(); break;
-            case Entry::Kind::Run: e.text = j.at("demo").get<std::string>(); break;
-            case Entry::Kind::Marker: e.text = j.value("title", ""); break;
-            case Entry::Kind::Reveal:
-                e.step = j.at("step").get<int>();
-                if (e.step < 0 || e.step > 1'000'000) throw std::runtime_error("bad reveal step");
-                break;
-            case Entry::Kind::Trace: {
-                e.text = j.value("actor", "");
-                const auto tk = trace_kind_of(j.at("kind").get<std::string>());
-                if (!tk) throw std::runtime_error("unknown trace event '" + j.at("kind").get<std::string>() + "'");
-                e.trace.kind = *tk;
-                e.trace.t = j.at("rt").get<double>();
-                if (!std::isfinite(e.trace.t) || e.trace.t < 0 || e.trace.t > 1e7) throw std::runtime_error("bad run time");
-                e.trace.text = j.value("text", "");
-                e.trace.line = int_field(j, "line", 0, 0, 10'000'000);
-                e.trace.interval = j.value("interval", 0.0);
-                if (!std::isfinite(e.trace.interval) || e.trace.interval < 0 || e.trace.interval > 10)
-                    throw std::runtime_error("bad typing interval");
-                break;
-            }
-            default: break;
-            }
             last_t = std::max(last_t, e.t);
             if (e.kind == Entry::Kind::End) r.ended = true;
             r.entries.push_back(std::move(e));
@@ -353,6 +315,87 @@ Recording parse(std::string_view text, const std::string& file) {
     if (!header && r.problems.empty()) problem(0, "empty: not a livedeck session log");
     r.end = last_t;
     return r;
+}
+
+// [SECTION] One line ------------------------------------------------------------------
+
+std::string encode_deck(double t, const std::string& file) {
+    json j = line_of(t, Entry::Kind::Deck);
+    j["file"] = file;
+    return dump(j);
+}
+
+std::string encode_slide(double t, int slide) {
+    json j = line_of(t, Entry::Kind::Slide);
+    j["slide"] = slide;
+    return dump(j);
+}
+
+std::string encode_reveal(double t, int slide, int step) {
+    json j = line_of(t, Entry::Kind::Reveal);
+    j["slide"] = slide;
+    j["step"] = step;
+    return dump(j);
+}
+
+std::string encode_screen(double t, show::Screen screen) {
+    json j = line_of(t, Entry::Kind::Screen);
+    j["screen"] = screen == show::Screen::Slide ? "slide" : screen == show::Screen::Black ? "black" : "white";
+    return dump(j);
+}
+
+std::string encode_run(double t, int slide, const std::string& demo, const std::map<std::string, std::string>& params) {
+    json j = line_of(t, Entry::Kind::Run);
+    j["slide"] = slide;
+    j["demo"] = demo;
+    if (!params.empty()) j["params"] = params;
+    return dump(j);
+}
+
+std::string encode_trace(double t, int slide, const std::string& actor, const demos::Event& event) {
+    return dump(trace_line(t, slide, actor, event));
+}
+
+std::string encode_event(const show::SessionEvent& e) {
+    using show::EventType;
+    json j;
+    switch (e.type) {
+    case EventType::SlideShown: return encode_slide(e.t, e.slide);
+    case EventType::StepShown: return encode_reveal(e.t, e.slide, e.step);
+    case EventType::ScreenChanged:
+        j = line_of(e.t, Entry::Kind::Screen);
+        j["screen"] = e.text;
+        return dump(j);
+    case EventType::DemoRun: return encode_run(e.t, e.slide, e.text, e.params);
+    case EventType::DemoStop:
+        j = line_of(e.t, Entry::Kind::Stop);
+        j["slide"] = e.slide;
+        return dump(j);
+    case EventType::DemoStep:
+        j = line_of(e.t, Entry::Kind::Step);
+        j["slide"] = e.slide;
+        return dump(j);
+    case EventType::Trace: return encode_trace(e.t, e.slide, e.text, e.trace);
+    default: return {};  // DeckLoaded: the writer stores the deck itself; the presenter's clock; rejected reloads
+    }
+}
+
+std::optional<Entry> decode_line(std::string_view line, std::string& error) {
+    if (line.size() > max_line_bytes) {
+        error = "a line longer than " + std::to_string(max_line_bytes) + " bytes";
+        return std::nullopt;
+    }
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        error = "not a JSON object";
+        return std::nullopt;
+    }
+    try {
+        return entry_of(j);
+    } catch (const std::exception& ex) {
+        error = std::string("bad event (") + ex.what() + ")";
+        return std::nullopt;
+    }
 }
 
 Recording read(const std::filesystem::path& dir) {

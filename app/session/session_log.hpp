@@ -9,12 +9,15 @@
 // Index
 //   [SECTION] Recorder (writing)
 //   [SECTION] Recording (reading)
+//   [SECTION] One line (shared with follow/: the same lines travel to followers)
 #pragma once
 
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "deck/deck.hpp"
@@ -110,5 +113,22 @@ struct Recording {
 Recording read(const std::filesystem::path& dir);
 // The same from a log's text (fuzzing, tests); `file` names it in problems.
 Recording parse(std::string_view text, const std::string& file);
+
+// [SECTION] One line ------------------------------------------------------------------
+
+// A session event as its log line (JSON, ending in '\n'); empty for the
+// events a log leaves out (the presenter's clock, rejected reloads) and for
+// DeckLoaded, which the writer stores its own way (see encode_deck).
+std::string encode_event(const show::SessionEvent& event);
+// A deck line: the deck is `file` (a recording: a path in it; a followed talk: the deck's id).
+std::string encode_deck(double t, const std::string& file);
+std::string encode_slide(double t, int slide);
+std::string encode_reveal(double t, int slide, int step);
+std::string encode_screen(double t, show::Screen screen);
+std::string encode_run(double t, int slide, const std::string& demo, const std::map<std::string, std::string>& params);
+std::string encode_trace(double t, int slide, const std::string& actor, const demos::Event& event);
+// One event line (not the header) back: the entry, or nullopt with `error`
+// saying why. Never throws; caps as read() does.
+std::optional<Entry> decode_line(std::string_view line, std::string& error);
 
 }  // namespace livedeck::session
