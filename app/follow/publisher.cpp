@@ -1,0 +1,452 @@
+// The presenter's side: session events in on the UI thread (a queue, never a
+// wait), out to the broker from a sender thread of ours: batched, numbered,
+// with a retained state and deck kept current, and republished whenever the
+// connection comes back. libmosquitto's own thread (mosquitto_loop_start)
+// does the network and reconnects in the background.
+//
+// Index
+//   [SECTION] The mirror (the state followers resync from)
+//   [SECTION] Connection callbacks
+//   [SECTION] The sender thread
+//   [SECTION] Publisher
+#include "follow/codec.hpp"
+#include "follow/follow.hpp"
+#include "follow/mqtt_support.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+namespace livedeck::follow {
+
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+// A deck to send: read from disk on the sender thread.
+struct DeckJob {
+    std::filesystem::path deck;                   // the deck's text
+    std::vector<std::filesystem::path> images;    // relative to its folder
+    int slide = 0;
+    int reveal = 0;
+};
+
+struct Item {
+    show::SessionEvent event;
+    std::optional<DeckJob> deck;  // DeckLoaded
+};
+
+// What a run looks like to a follower joining now.
+struct RunMirror {
+    std::string run;     // its run line
+    std::string traces;  // its trace lines so far
+};
+
+std::optional<std::string> read_file(const std::filesystem::path& path, std::size_t cap, std::string& error) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        error = "cannot read " + path.string() + ": " + ec.message();
+        return std::nullopt;
+    }
+    if (size > cap) {
+        error = path.string() + " is larger than " + std::to_string(cap >> 20) + " MB";
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) {
+        error = "cannot read " + path.string();
+        return std::nullopt;
+    }
+    return text.str();
+}
+
+}  // namespace
+
+struct Publisher::Impl {
+    PublisherOptions options;
+    const show::Presentation& show;
+    std::string root;
+    std::uint64_t session = detail::random_session();
+    // The presenter's session clock, for the headers: t at construction, moved on by a steady clock.
+    double t0 = 0;
+    Steady::time_point steady0 = Steady::now();
+    mosquitto* mosq = nullptr;
+
+    // UI thread -> sender thread.
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<Item> queue;
+    bool urgent = false;
+    bool stopping = false;
+    bool republish = false;  // (re)connected: presence, deck, state again
+
+    // Status (any thread).
+    mutable std::mutex status_mutex;
+    PublisherStatus status;
+    std::atomic<int> in_flight{0};
+
+    // Sender thread only.
+    std::uint64_t seq = 0;
+    std::string deck_id;
+    std::vector<std::string> deck_chunks;
+    int chunks_published = 0;  // how many deck/K topics hold a retained chunk
+    int slide = 0, reveal = 0;
+    show::Screen screen = show::Screen::Slide;
+    std::map<int, RunMirror> runs;
+    bool state_dirty = true;
+    Steady::time_point last_state{};
+    std::string lines;  // the batch being gathered
+    std::size_t line_count = 0;
+    std::thread sender;
+
+    Impl(PublisherOptions o, const show::Presentation& s) : options(std::move(o)), show(s), root(options.url.topic_root()) {}
+
+    double now() const { return t0 + std::chrono::duration<double>(Steady::now() - steady0).count(); }
+    bool connected() const {
+        std::lock_guard lock(status_mutex);
+        return status.link == Link::Connected;
+    }
+    void set_link(Link link, std::string message) {
+        std::lock_guard lock(status_mutex);
+        status.link = link;
+        status.message = std::move(message);
+    }
+
+    DeckJob deck_job() const {
+        DeckJob job;
+        job.deck = show.deck().path;
+        job.images = session::deck_images(show.deck());
+        job.slide = show.current();
+        job.reveal = show.reveal();
+        return job;
+    }
+
+    // [SECTION] The mirror -----------------------------------------------------
+
+    void mirror(const show::SessionEvent& e, const std::string& line) {
+        using show::EventType;
+        switch (e.type) {
+        case EventType::SlideShown:
+            slide = e.slide;
+            reveal = 0;
+            break;
+        case EventType::StepShown:
+            if (e.slide == slide) reveal = e.step;
+            break;
+        case EventType::ScreenChanged:
+            screen = e.text == "black" ? show::Screen::Black : e.text == "white" ? show::Screen::White : show::Screen::Slide;
+            break;
+        case EventType::DemoRun: runs[e.slide] = RunMirror{line, {}}; break;
+        case EventType::Trace:
+            if (auto it = runs.find(e.slide); it != runs.end()) it->second.traces += line;
+            break;
+        default: break;
+        }
+        state_dirty = true;
+    }
+
+    std::string state_lines() const {
+        std::string out = session::encode_slide(now(), slide);
+        if (reveal > 0) out += session::encode_reveal(now(), slide, reveal);
+        if (screen != show::Screen::Slide) out += session::encode_screen(now(), screen);
+        std::size_t size = out.size();
+        for (const auto& [index, r] : runs) size += r.run.size() + r.traces.size();
+        for (const auto& [index, r] : runs) {
+            // Too large as a whole: the runs of other slides give way to the current one's.
+            if (size > codec::max_state_bytes - 4096 && index != slide) continue;
+            out += r.run;
+            out += r.traces;
+        }
+        return out;
+    }
+
+    // [SECTION] The sender thread ---------------------------------------------
+
+    bool publish(const std::string& topic, const std::string& payload, bool retain) {
+        int mid = 0;
+        const int rc = mosquitto_publish(mosq, &mid, topic.c_str(), static_cast<int>(payload.size()),
+                                         payload.data(), 1, retain);
+        if (rc == MOSQ_ERR_SUCCESS) {
+            ++in_flight;
+            return true;
+        }
+        return false;
+    }
+
+    void send_deck(const DeckJob& job) {
+        std::string error;
+        std::vector<codec::DeckFile> files;
+        std::size_t total = 0;
+        auto add = [&](const std::filesystem::path& path, const std::string& name) {
+            std::optional<std::string> bytes = read_file(path, codec::max_deck_bytes, error);
+            if (!bytes) return false;
+            total += bytes->size();
+            if (total > codec::max_deck_bytes) {
+                error = "the deck with its images is larger than " + std::to_string(codec::max_deck_bytes >> 20) + " MB";
+                return false;
+            }
+            files.push_back({name, std::move(*bytes)});
+            return true;
+        };
+        bool ok = add(job.deck, job.deck.filename().string());
+        for (const std::filesystem::path& image : job.images) {
+            if (!ok) break;
+            ok = add(job.deck.parent_path() / image, image.generic_string());
+        }
+        std::string packed;
+        if (ok) {
+            try {
+                packed = codec::pack_deck(files);
+            } catch (const std::exception& e) {
+                error = e.what();
+                ok = false;
+            }
+        }
+        {
+            std::lock_guard lock(status_mutex);
+            status.deck_error = ok ? "" : "the deck is not sent to followers: " + error;
+        }
+        if (!ok) return;
+        deck_id = codec::deck_id(packed);
+        deck_chunks = codec::encode_deck_chunks(packed, deck_id);
+        runs.clear();  // a (re)loaded deck starts without runs
+        slide = job.slide;
+        reveal = job.reveal;
+        publish_deck_chunks();
+        // Then, in the stream: the deck, and where the presenter is on it.
+        const double t = now();
+        add_line(session::encode_deck(t, deck_id));
+        add_line(session::encode_slide(t, slide));
+        if (reveal > 0) add_line(session::encode_reveal(t, slide, reveal));
+        state_dirty = true;
+    }
+
+    void publish_deck_chunks() {
+        if (!connected()) return;  // sent again on reconnect
+        const int n = static_cast<int>(deck_chunks.size());
+        for (int i = 0; i < n; ++i) publish(codec::deck_topic(root, i), deck_chunks[static_cast<std::size_t>(i)], true);
+        // A smaller deck than the last: its chunks past the end go (an empty retained message clears one).
+        for (int i = n; i < chunks_published; ++i) publish(codec::deck_topic(root, i), std::string(), true);
+        chunks_published = n;
+    }
+
+    void add_line(std::string line) {
+        if (line.empty()) return;
+        if (line.size() + 512 > codec::max_batch_bytes) {  // cannot travel: followers resync from the state
+            std::lock_guard lock(status_mutex);
+            ++status.dropped;
+            return;
+        }
+        if (lines.size() + line.size() + 512 > codec::max_batch_bytes || line_count + 1 > codec::max_batch_events)
+            flush_batch();
+        lines += line;
+        ++line_count;
+    }
+
+    void flush_batch() {
+        if (line_count == 0) return;
+        const std::uint64_t first = seq + 1;
+        seq += line_count;
+        bool sent = false;
+        // Bounded: a broker that does not keep up (or is away) costs events, not memory.
+        if (connected() && in_flight.load() < 2000)
+            sent = publish(codec::events_topic(root), codec::encode_batch(session, first, now(), lines), false);
+        {
+            std::lock_guard lock(status_mutex);
+            status.seq = seq;
+            if (!sent) status.dropped += line_count;
+        }
+        lines.clear();
+        line_count = 0;
+    }
+
+    void publish_state() {
+        if (!connected()) return;
+        const std::string payload = codec::encode_state(session, seq, now(), deck_id, state_lines());
+        if (payload.size() <= codec::max_state_bytes && publish(codec::state_topic(root), payload, true))
+            state_dirty = false;
+        last_state = Steady::now();
+    }
+
+    void run_sender() {
+        const auto batch = std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(options.batch_interval));
+        const auto state_every =
+            std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(options.state_interval));
+        std::deque<Item> items;
+        for (;;) {
+            bool again = false;
+            {
+                std::unique_lock lock(mutex);
+                wake.wait_for(lock, batch, [&] { return stopping || urgent || republish; });
+                if (stopping) break;
+                items.swap(queue);
+                urgent = false;
+                again = republish;
+                republish = false;
+            }
+            if (again) {
+                publish(codec::presenter_topic(root), codec::encode_presence(true, session), true);
+                chunks_published = std::max(chunks_published, static_cast<int>(deck_chunks.size()));
+                publish_deck_chunks();
+                state_dirty = true;
+                last_state = {};
+            }
+            for (Item& item : items) {
+                if (item.deck) {
+                    send_deck(*item.deck);
+                    continue;
+                }
+                const std::string line = session::encode_event(item.event);
+                if (line.empty()) continue;
+                mirror(item.event, line);
+                add_line(line);
+            }
+            items.clear();
+            flush_batch();
+            if (state_dirty && Steady::now() - last_state >= state_every) publish_state();
+        }
+        // Last words: the batch, the state, and "offline" (the will says it too if this never goes out).
+        flush_batch();
+        if (state_dirty) publish_state();
+        if (connected()) publish(codec::presenter_topic(root), codec::encode_presence(false, session), true);
+    }
+
+    // [SECTION] Connection callbacks ------------------------------------------------
+
+    void on_connect(mosquitto* m, int rc) {
+        Impl* self = this;
+        if (rc != 0) {
+            self->set_link(Link::Lost, std::string("the broker refused: ") + mosquitto_connack_string(rc));
+            return;
+        }
+        self->set_link(Link::Connected, {});
+        mosquitto_subscribe(m, nullptr, "$SYS/broker/clients/connected", 0);
+        std::lock_guard lock(self->mutex);
+        self->republish = true;
+        self->wake.notify_one();
+    }
+
+    void on_disconnect(int rc) {
+        Impl* self = this;
+        if (rc == 0) return;  // we asked
+        self->set_link(Link::Lost, "connection lost (" + detail::why(rc) + "); reconnecting");
+    }
+
+    void on_publish() { --in_flight; }
+
+    void on_message(const mosquitto_message* m) {
+        Impl* self = this;
+        if (!m->payload || m->payloadlen <= 0 || m->payloadlen > 20) return;
+        const std::string text(static_cast<const char*>(m->payload), static_cast<std::size_t>(m->payloadlen));
+        int n = 0;
+        for (const char c : text) {
+            if (c < '0' || c > '9') return;
+            n = n * 10 + (c - '0');
+            if (n > 100'000'000) return;
+        }
+        std::lock_guard lock(self->status_mutex);
+        self->status.followers = std::max(0, n - 1);  // less the presenter
+    }
+};
+
+// [SECTION] Publisher ----------------------------------------------------------------
+
+Publisher::Publisher(PublisherOptions options, const show::Presentation& show, double t)
+    : impl_(std::make_unique<Impl>(std::move(options), show)) {
+    Impl& s = *impl_;
+    s.t0 = t;
+    detail::lib_init();
+    // The state at the start: the deck, the slide, the screen, the runs with their traces so far.
+    s.queue.push_back(Item{show::SessionEvent{t, show::EventType::DeckLoaded, -1, {}, {}, {}}, s.deck_job()});
+    if (show.screen() != show::Screen::Slide) {
+        show::SessionEvent e{t, show::EventType::ScreenChanged, -1, {}, {}, {}};
+        e.text = show.screen() == show::Screen::Black ? "black" : "white";
+        s.queue.push_back(Item{e, {}});
+    }
+    for (int i = 0; i < show.slide_count(); ++i) {
+        const show::DemoSlot* slot = show.deck().slides[static_cast<std::size_t>(i)].demo ? show.demo(i) : nullptr;
+        if (!slot || !slot->ran) continue;
+        show::SessionEvent run{slot->started, show::EventType::DemoRun, i, std::string(slot->demo->name), {}, {}};
+        s.queue.push_back(Item{run, {}});
+        for (const demos::Event& e : slot->events) {
+            const std::string actor = e.actor >= 0 && static_cast<std::size_t>(e.actor) < slot->actors.size()
+                                          ? slot->actors[static_cast<std::size_t>(e.actor)]
+                                          : "";
+            s.queue.push_back(Item{show::SessionEvent{slot->started + e.t, show::EventType::Trace, i, actor, {}, e}, {}});
+        }
+    }
+    const std::string id = "livedeck-presenter-" + detail::hex(s.session);
+    s.mosq = mosquitto_new(id.c_str(), true, &s);
+    if (!s.mosq) throw std::runtime_error("cannot make an MQTT client");
+    mosquitto_int_option(s.mosq, MOSQ_OPT_TCP_NODELAY, 1);
+    if (!s.options.url.user.empty())
+        mosquitto_username_pw_set(s.mosq, s.options.url.user.c_str(),
+                                  s.options.url.password.empty() ? nullptr : s.options.url.password.c_str());
+    const std::string offline = codec::encode_presence(false, s.session);
+    const std::string presence = codec::presenter_topic(s.root);
+    mosquitto_will_set(s.mosq, presence.c_str(), static_cast<int>(offline.size()), offline.data(), 1, true);
+    mosquitto_reconnect_delay_set(s.mosq, 1, 2, false);
+    mosquitto_connect_callback_set(s.mosq, [](mosquitto* m, void* d, int rc) { static_cast<Impl*>(d)->on_connect(m, rc); });
+    mosquitto_disconnect_callback_set(s.mosq, [](mosquitto*, void* d, int rc) { static_cast<Impl*>(d)->on_disconnect(rc); });
+    mosquitto_publish_callback_set(s.mosq, [](mosquitto*, void* d, int) { static_cast<Impl*>(d)->on_publish(); });
+    mosquitto_message_callback_set(s.mosq,
+                                   [](mosquitto*, void* d, const mosquitto_message* m) { static_cast<Impl*>(d)->on_message(m); });
+    s.set_link(Link::Connecting, "connecting to " + s.options.url.str());
+    const int rc = mosquitto_connect_async(s.mosq, s.options.url.host.c_str(), s.options.url.port, 10);
+    if (rc != MOSQ_ERR_SUCCESS) s.set_link(Link::Connecting, "cannot reach " + s.options.url.str() + " (" +
+                                                                 detail::why(rc) + "); trying again");
+    if (mosquitto_loop_start(s.mosq) != MOSQ_ERR_SUCCESS) {
+        mosquitto_destroy(s.mosq);
+        throw std::runtime_error("cannot start the MQTT client's thread");
+    }
+    s.sender = std::thread([&s] { s.run_sender(); });
+}
+
+Publisher::~Publisher() {
+    Impl& s = *impl_;
+    {
+        std::lock_guard lock(s.mutex);
+        s.stopping = true;
+        s.wake.notify_one();
+    }
+    s.sender.join();
+    mosquitto_disconnect(s.mosq);  // after the last words: they are queued first
+    mosquitto_loop_stop(s.mosq, false);
+    mosquitto_destroy(s.mosq);
+}
+
+void Publisher::on_event(const show::SessionEvent& event) {
+    Impl& s = *impl_;
+    using show::EventType;
+    if (event.type == EventType::DeckRejected || event.type == EventType::TimerPaused ||
+        event.type == EventType::TimerResumed || event.type == EventType::TimerReset)
+        return;
+    Item item{event, {}};
+    if (event.type == EventType::DeckLoaded) item.deck = s.deck_job();
+    std::lock_guard lock(s.mutex);
+    if (s.queue.size() >= s.options.max_queue) {
+        std::lock_guard status_lock(s.status_mutex);
+        ++s.status.dropped;
+        return;
+    }
+    s.queue.push_back(std::move(item));
+    if (event.type != EventType::Trace) {
+        s.urgent = true;  // slides, steps, screens, runs: at once
+        s.wake.notify_one();
+    }
+}
+
+PublisherStatus Publisher::status() const {
+    std::lock_guard lock(impl_->status_mutex);
+    return impl_->status;
+}
+
+}  // namespace livedeck::follow

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -188,24 +189,10 @@ void Recorder::snapshot_deck(const deck::Deck& d, double t) {
         error_ = "recording stopped: cannot copy the deck into " + base.string() + ": " + ec.message();
         return;
     }
-    const std::filesystem::path deck_dir = d.path.parent_path();
-    std::vector<const deck::Block*> stack;
-    for (const deck::Slide& s : d.slides)
-        for (const deck::Block& b : s.blocks) stack.push_back(&b);
-    while (!stack.empty()) {
-        const deck::Block* b = stack.back();
-        stack.pop_back();
-        for (const deck::ListItem& item : b->items)
-            for (const deck::Block& c : item.blocks) stack.push_back(&c);
-        for (const deck::Block& c : b->children) stack.push_back(&c);
-        for (const deck::Column& column : b->columns)
-            for (const deck::Block& c : column.blocks) stack.push_back(&c);
-        if (b->kind != deck::BlockKind::Image) continue;
-        const std::filesystem::path relative = b->image_path.lexically_relative(deck_dir.empty() ? "." : deck_dir);
-        if (relative.empty() || *relative.begin() == "..") continue;  // outside the deck's folder: not copied
+    for (const std::filesystem::path& relative : deck_images(d)) {
         std::filesystem::create_directories((base / relative).parent_path(), ec);
-        std::filesystem::copy_file(b->image_path, base / relative, std::filesystem::copy_options::overwrite_existing,
-                                   ec);
+        std::filesystem::copy_file(d.path.parent_path() / relative, base / relative,
+                                   std::filesystem::copy_options::overwrite_existing, ec);
     }
     write_line(encode_deck(t, (std::filesystem::path(name) / d.path.filename()).string()), true);
 }
@@ -318,6 +305,28 @@ Recording parse(std::string_view text, const std::string& file) {
 }
 
 // [SECTION] One line ------------------------------------------------------------------
+
+std::vector<std::filesystem::path> deck_images(const deck::Deck& d) {
+    const std::filesystem::path deck_dir = d.path.parent_path();
+    std::vector<std::filesystem::path> out;
+    std::vector<const deck::Block*> stack;
+    for (const deck::Slide& s : d.slides)
+        for (const deck::Block& b : s.blocks) stack.push_back(&b);
+    while (!stack.empty()) {
+        const deck::Block* b = stack.back();
+        stack.pop_back();
+        for (const deck::ListItem& item : b->items)
+            for (const deck::Block& c : item.blocks) stack.push_back(&c);
+        for (const deck::Block& c : b->children) stack.push_back(&c);
+        for (const deck::Column& column : b->columns)
+            for (const deck::Block& c : column.blocks) stack.push_back(&c);
+        if (b->kind != deck::BlockKind::Image) continue;
+        const std::filesystem::path relative = b->image_path.lexically_relative(deck_dir.empty() ? "." : deck_dir);
+        if (relative.empty() || *relative.begin() == "..") continue;  // outside the deck's folder: left out
+        if (std::find(out.begin(), out.end(), relative) == out.end()) out.push_back(relative);
+    }
+    return out;
+}
 
 std::string encode_deck(double t, const std::string& file) {
     json j = line_of(t, Entry::Kind::Deck);

@@ -127,6 +127,9 @@ std::string encode_reveal(double t, int slide, int step);
 std::string encode_screen(double t, show::Screen screen);
 std::string encode_run(double t, int slide, const std::string& demo, const std::map<std::string, std::string>& params);
 std::string encode_trace(double t, int slide, const std::string& actor, const demos::Event& event);
+// The images a deck shows from inside its folder, relative to it (each
+// once): what a recording copies and a followed talk sends with the deck.
+std::vector<std::filesystem::path> deck_images(const deck::Deck& deck);
 // One event line (not the header) back: the entry, or nullopt with `error`
 // saying why. Never throws; caps as read() does.
 std::optional<Entry> decode_line(std::string_view line, std::string& error);
