@@ -105,7 +105,7 @@ std::string config_text(const BrokerOptions& o, const std::filesystem::path& dir
     out += "password_file " + (dir / "passwd").string() + "\n";
     out += "acl_file " + (dir / "acl").string() + "\n";
     out += "persistence false\n";
-    out += "log_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\nconnection_messages false\n";
+    out += "log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\nconnection_messages false\n";
     out += "sys_interval 1\n";
     out += "max_connections " + std::to_string(o.max_connections) + "\n";
     out += "max_queued_messages 10000\n";

@@ -56,13 +56,13 @@ std::optional<json> header_of(std::string_view payload, const char* kind, std::s
     const std::size_t end = payload.find('\n');
     const std::string_view line = payload.substr(0, end);
     if (line.size() > max_header_bytes) {
-        error = std::string("a ") + kind + " message whose header is longer than " + std::to_string(max_header_bytes) +
+        error = std::string("a '") + kind + "' message whose header is longer than " + std::to_string(max_header_bytes) +
                 " bytes";
         return std::nullopt;
     }
     json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
-        error = std::string("a ") + kind + " message that does not start with a JSON header";
+        error = std::string("a '") + kind + "' message that does not start with a JSON header";
         return std::nullopt;
     }
     const auto tag = j.find("livedeck");
@@ -72,7 +72,7 @@ std::optional<json> header_of(std::string_view payload, const char* kind, std::s
     }
     const auto v = j.find("v");
     if (v == j.end() || !v->is_number_integer() || *v != wire_version) {
-        error = std::string("a ") + kind + " message of another wire version (want " + std::to_string(wire_version) + ")";
+        error = std::string("a '") + kind + "' message of another wire version (want " + std::to_string(wire_version) + ")";
         return std::nullopt;
     }
     rest = end == std::string_view::npos ? std::string_view{} : payload.substr(end + 1);

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -97,6 +98,9 @@ public:
     void on_event(const show::SessionEvent& event);
     // Thread-safe.
     PublisherStatus status() const;
+    // Blocks until `until(status)` holds or `seconds` pass; returns the last status
+    // (tests and the command line: "connected?" without polling).
+    PublisherStatus wait_status(const std::function<bool(const PublisherStatus&)>& until, double seconds) const;
 
 private:
     struct Impl;
@@ -145,6 +149,10 @@ public:
     bool following() const;
 
     FollowerStatus status() const;  // thread-safe
+    // Blocks until a message arrived since the last poll() (or a status
+    // change), or `seconds` pass; returns whether one did. For loops without
+    // a window (tests, tools): poll(), then wait() for more.
+    bool wait(double seconds);
 
 private:
     struct Impl;

@@ -90,6 +90,7 @@ struct Publisher::Impl {
 
     // Status (any thread).
     mutable std::mutex status_mutex;
+    mutable std::condition_variable status_changed;
     PublisherStatus status;
     std::atomic<int> in_flight{0};
 
@@ -102,6 +103,7 @@ struct Publisher::Impl {
     show::Screen screen = show::Screen::Slide;
     std::map<int, RunMirror> runs;
     bool state_dirty = true;
+    bool state_urgent = true;  // a change other than a trace event: the state goes out at once
     Steady::time_point last_state{};
     std::string lines;  // the batch being gathered
     std::size_t line_count = 0;
@@ -118,6 +120,7 @@ struct Publisher::Impl {
         std::lock_guard lock(status_mutex);
         status.link = link;
         status.message = std::move(message);
+        status_changed.notify_all();
     }
 
     DeckJob deck_job() const {
@@ -151,6 +154,7 @@ struct Publisher::Impl {
         default: break;
         }
         state_dirty = true;
+        if (e.type != EventType::Trace) state_urgent = true;
     }
 
     std::string state_lines() const {
@@ -226,7 +230,7 @@ struct Publisher::Impl {
         add_line(session::encode_deck(t, deck_id));
         add_line(session::encode_slide(t, slide));
         if (reveal > 0) add_line(session::encode_reveal(t, slide, reveal));
-        state_dirty = true;
+        state_dirty = state_urgent = true;
     }
 
     void publish_deck_chunks() {
@@ -263,6 +267,7 @@ struct Publisher::Impl {
             std::lock_guard lock(status_mutex);
             status.seq = seq;
             if (!sent) status.dropped += line_count;
+            status_changed.notify_all();
         }
         lines.clear();
         line_count = 0;
@@ -272,7 +277,7 @@ struct Publisher::Impl {
         if (!connected()) return;
         const std::string payload = codec::encode_state(session, seq, now(), deck_id, state_lines());
         if (payload.size() <= codec::max_state_bytes && publish(codec::state_topic(root), payload, true))
-            state_dirty = false;
+            state_dirty = state_urgent = false;
         last_state = Steady::now();
     }
 
@@ -311,7 +316,7 @@ struct Publisher::Impl {
             }
             items.clear();
             flush_batch();
-            if (state_dirty && Steady::now() - last_state >= state_every) publish_state();
+            if (state_dirty && (state_urgent || Steady::now() - last_state >= state_every)) publish_state();
         }
         // Last words: the batch, the state, and "offline" (the will says it too if this never goes out).
         flush_batch();
@@ -337,6 +342,10 @@ struct Publisher::Impl {
     void on_disconnect(int rc) {
         Impl* self = this;
         if (rc == 0) return;  // we asked
+        if (rc == MOSQ_ERR_CONN_REFUSED) {  // on_connect said why
+            std::lock_guard lock(self->status_mutex);
+            if (self->status.link == Link::Lost) return;
+        }
         self->set_link(Link::Lost, "connection lost (" + detail::why(rc) + "); reconnecting");
     }
 
@@ -354,6 +363,7 @@ struct Publisher::Impl {
         }
         std::lock_guard lock(self->status_mutex);
         self->status.followers = std::max(0, n - 1);  // less the presenter
+        self->status_changed.notify_all();
     }
 };
 
@@ -442,6 +452,13 @@ void Publisher::on_event(const show::SessionEvent& event) {
         s.urgent = true;  // slides, steps, screens, runs: at once
         s.wake.notify_one();
     }
+}
+
+PublisherStatus Publisher::wait_status(const std::function<bool(const PublisherStatus&)>& until,
+                                       double seconds) const {
+    std::unique_lock lock(impl_->status_mutex);
+    impl_->status_changed.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return until(impl_->status); });
+    return impl_->status;
 }
 
 PublisherStatus Publisher::status() const {
