@@ -233,23 +233,25 @@ std::pair<std::string, bool> publish_line(const follow::PublisherStatus& s, cons
     std::string line;
     bool trouble = false;
     switch (s.link) {
-    case follow::Link::Connecting: line = "LIVE  connecting to " + url; break;
+    case follow::Link::Connecting:
+        line = "LIVE  connecting to " + url + (s.message.empty() ? "" : ": " + s.message);
+        trouble = !s.message.empty();
+        break;
     case follow::Link::Connected:
         line = "LIVE  " + url;
         if (s.followers >= 0)
             line += "  \xC2\xB7  " + std::to_string(s.followers) + (s.followers == 1 ? " follower" : " followers");
         break;
     case follow::Link::Lost:
-        line = "LIVE  broker away, reconnecting";
+        // A refused password is no outage: the message says which it is.
+        line = s.message.find("refused") != std::string::npos ? "LIVE  " + s.message + ", retrying"
+               : s.message.empty()                         ? std::string("LIVE  broker away, reconnecting")
+                                                              : "LIVE  broker away: " + s.message;
         trouble = true;
         break;
     }
-    if (s.link != follow::Link::Connected && !s.message.empty()) {
-        line += ": " + s.message;
-        trouble = true;
-    }
     if (!s.deck_error.empty()) {
-        line += "  \xC2\xB7  deck not sent: " + s.deck_error;
+        line += "  \xC2\xB7  " + s.deck_error;
         trouble = true;
     }
     return {line, trouble};
@@ -260,10 +262,16 @@ std::pair<std::string, bool> follow_line(const follow::FollowerStatus& s, const 
     std::string line;
     bool trouble = false;
     if (s.link != follow::Link::Connected) {
-        line = s.link == follow::Link::Connecting && s.message.empty()
-                   ? "Connecting to " + url
-                   : "Cannot reach " + url + ", retrying" + (s.message.empty() ? "" : ": " + s.message);
-        trouble = !s.message.empty();
+        // The library's message says why: connecting (the first try), cannot
+        // reach, connection lost, or refused.
+        const bool first_try = s.link == follow::Link::Connecting && !s.message.starts_with("cannot reach");
+        if (first_try)
+            line = "Connecting to " + url;
+        else if (s.message.find("refused") != std::string::npos)
+            line = "Refused by " + url + " (" + s.message + "), retrying";
+        else
+            line = "Cannot reach " + url + ", retrying" + (s.message.empty() ? "" : ": " + s.message);
+        trouble = !first_try;
         if (!s.following) line = "Broken away (J rejoins)  \xC2\xB7  " + line;
     } else if (!s.following) {
         line = "Broken away  \xC2\xB7  J rejoins the presenter";
@@ -275,7 +283,7 @@ std::pair<std::string, bool> follow_line(const follow::FollowerStatus& s, const 
         if (!s.presenter_online) line += "  \xC2\xB7  presenter offline";
     }
     if (!s.problem.empty()) {
-        line += "  \xC2\xB7  refused " + std::to_string(s.rejected) + (s.rejected == 1 ? " message: " : " messages: ") +
+        line += "  \xC2\xB7  " + std::to_string(s.rejected) + (s.rejected == 1 ? " message refused, the last: " : " messages refused, the last: ") +
                 s.problem;
         trouble = true;
     }
@@ -474,9 +482,13 @@ int present(const AppOptions& options) {
             if (controller.take_break_away()) follower->break_away();
             if (controller.take_rejoin()) follower->rejoin();
             followed = follower->poll(show, t);
-            auto [line, trouble] = follow_line(follower->status(), follow_url);
+            follow::FollowerStatus status = follower->status();
+            auto [line, trouble] = follow_line(status, follow_url);
             if (line != controller.ui().follow_status) {
-                log_change(follow_said, line);
+                // Refused messages go to stderr from the library (the first few):
+                // here only the mode and the link's changes.
+                status.problem.clear();
+                log_change(follow_said, follow_line(status, follow_url).first);
                 controller.set_follow_status(line, trouble);
                 for (Screen& s : screens) s.dirty = true;
             }

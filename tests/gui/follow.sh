@@ -12,14 +12,15 @@
 #   5. junk from a publisher with write rights: refused with a message, no crash
 #   6. a follower started after the run catches up (slide and demo output)
 #   7. the console shows the link and the number of followers
+#   8. a presenter with the wrong password is refused (and its talk goes on)
 # Usage: follow.sh LIVEDECK DECK   (inside xvfb-run -s "-screen 0 3840x720x24")
 set -euo pipefail
 livedeck=$1
 deck=$2
 work=$(mktemp -d)
-presenter= follower= late= broker_pid=
+presenter= follower= late= intruder= broker_pid=
 cleanup() {
-  for p in $presenter $follower $late $broker_pid; do kill -9 "$p" 2>/dev/null || true; done
+  for p in $presenter $follower $late $intruder $broker_pid; do kill -9 "$p" 2>/dev/null || true; done
   [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -53,6 +54,20 @@ until_text() {
     text=$(ocr "$work/$4.png")
     grep -qE "$2" <<<"$text" && return 0
     [ $SECONDS -lt $deadline ] || { fail "$4: no '$2' on screen after $3 s: $text"; }
+  done
+}
+# until_footer COLUMN PATTERN SECONDS NAME: the same for the window's status
+# line (small grey text in the bottom left corner): cut out, enlarged and
+# inverted so that tesseract reads it.
+until_footer() {
+  local deadline=$((SECONDS + $3)) text=""
+  while :; do
+    grab "$work/$4.png" "$1"
+    ffmpeg -loglevel error -y -i "$work/$4.png" -vf "crop=900:44:0:672,scale=2700:132,format=gray,negate" \
+      "$work/$4.footer.png"
+    text=$(ocr "$work/$4.footer.png")
+    grep -qE "$2" <<<"$text" && return 0
+    [ $SECONDS -lt $deadline ] || fail "$4: the status line does not say '$2' after $3 s: $text"
   done
 }
 # wait_title_s WINDOW PATTERN SECONDS: like wait_title, finer; prints the seconds it took.
@@ -102,7 +117,7 @@ follower=$!
 fwin=$(window "$follower" '^livedeck follow' 1)
 joined=$(wait_title_s "$fwin" 'livedeck follow - 1/4*' 10)
 echo "follower in step ${joined} s after its window showed"
-until_text 1 "Following" 5 follower_status
+until_footer 1 "Following the presenter" 5 follower_status
 
 # 1. Two slides on: the follower shows the third within 1 s.
 xdotool key --window "$pwin" Right
@@ -122,7 +137,7 @@ grep -q ":$closed" "$work/follower.log" && fail "the follower went to its farm"
 # 3. Breaking away: a key in the follower; the presenter's moves no longer apply.
 xdotool key --window "$fwin" Left
 wait_title "$fwin" 'livedeck follow - 2/*' 10
-until_text 1 "Broken away" 5 follower_away
+until_footer 1 "Broken away" 5 follower_away
 xdotool key --window "$pwin" Right
 wait_title "$pwin" 'livedeck - 4/*' 10
 # Nothing to wait for (a follower broken away shows nothing new): the presenter's
@@ -131,18 +146,18 @@ sleep 1.5
 [[ $(xdotool getwindowname "$fwin") == 'livedeck follow - 2/'* ]] || { fail "the follower followed while broken away"; }
 xdotool key --window "$fwin" j
 wait_title_s "$fwin" 'livedeck follow - 4/*' 2 >/dev/null
-until_text 1 "Following" 5 follower_back
+until_footer 1 "Following the presenter" 5 follower_back
 
 # 4. The broker goes away: the talk goes on; both sides say so, and recover.
 broker_kill
 xdotool key --window "$pwin" Left
 wait_title "$pwin" 'livedeck - 3/*' 5
-until_text 1 "Cannot reach" 15 follower_lost
+until_footer 1 "Cannot reach" 15 follower_lost
 until_log "$work/presenter.log" "broker away" 10
 broker_start
 recovered=$(wait_title_s "$fwin" 'livedeck follow - 3/*' 30)
 echo "follower in step again ${recovered} s after the broker restarted"
-until_text 1 "Following" 10 follower_recovered
+until_footer 1 "Following the presenter" 10 follower_recovered
 xdotool key --window "$pwin" Right
 took=$(wait_title_s "$fwin" 'livedeck follow - 4/*' 1)
 echo "after the restart: follower on the presenter's slide within ${took} s"
@@ -154,7 +169,7 @@ for topic in events state; do
 done
 head -c 100000 /dev/urandom | mosquitto_pub -h 127.0.0.1 -p "$broker_port" -u presenter \
   -P "$(head -n 1 "$work/presenter.password")" -t livedeck/gui/events -s -q 1
-until_text 1 "refused" 10 follower_refused
+until_footer 1 "refused" 10 follower_refused
 kill -0 "$follower" || { fail "the follower died of junk"; }
 xdotool key --window "$pwin" Left
 wait_title_s "$fwin" 'livedeck follow - 3/*' 2 >/dev/null
@@ -179,4 +194,17 @@ for name in presenter follower late; do
   wait "$pid" || { fail "$name: exit status $?"; }
   printf -v "$name" '%s' ""
 done
+
+# 8. A presenter with the wrong password is refused, and says so; its talk goes on.
+printf 'wrong\n' >"$work/wrong.password"
+"$livedeck" --single-window --delay 0.2 --publish "mqtt://presenter@127.0.0.1:$broker_port/gui" \
+  --password-file "$work/wrong.password" "$deck" >"$work/intruder.log" 2>&1 &
+intruder=$!
+iwin=$(window "$intruder" '^livedeck - ' 0)
+until_log "$work/intruder.log" "refused" 10
+xdotool key --window "$iwin" Right
+wait_title "$iwin" 'livedeck - 2/*' 5
+xdotool key --window "$iwin" ctrl+q 2>/dev/null || true
+for _ in $(seq 100); do kill -0 "$intruder" 2>/dev/null || break; sleep 0.1; done
+wait "$intruder" || fail "the refused presenter: exit status $?"
 echo "follow test passed"
