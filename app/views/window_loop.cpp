@@ -244,7 +244,7 @@ std::pair<std::string, bool> publish_line(const follow::PublisherStatus& s, cons
         break;
     case follow::Link::Lost:
         // A refused password is no outage: the message says which it is.
-        line = s.message.find("refused") != std::string::npos ? "LIVE  " + s.message + ", retrying"
+        line = s.message.find("refused") != std::string::npos ? "LIVE  " + s.message + " (check the user and --password-file); retrying"
                : s.message.empty()                         ? std::string("LIVE  broker away, reconnecting")
                                                               : "LIVE  broker away: " + s.message;
         trouble = true;
@@ -288,6 +288,14 @@ std::pair<std::string, bool> follow_line(const follow::FollowerStatus& s, const 
         trouble = true;
     }
     return {line, trouble};
+}
+
+// A followed run's trace arrives ahead of the time it is drawn at (the
+// presenter's times shifted onto ours, a batch at a time): its end may be in
+// while the screen has not reached it. Keep drawing until it has.
+bool replay_ahead(const show::Presentation& show, double t) {
+    const show::DemoSlot* s = show.current_demo();
+    return s && s->ran && !s->run && !s->events.empty() && s->demo_time(t) <= s->events.back().t;
 }
 
 // Says on stderr what changed about a link, once per change.
@@ -507,7 +515,8 @@ int present(const AppOptions& options) {
         if (followed)
             for (Screen& s : screens) s.dirty = true;
 
-        const bool moving = show.update() || show.animating() || settle > 0;
+        const bool ahead = follower && replay_ahead(show, t);
+        const bool moving = show.update() || show.animating() || ahead || settle > 0;
         recording.flush(t);
         controller.set_recording(recording.on(), recording.elapsed(t), recording.status());
         const bool console_layout = controller.ui().layout != Layout::Audience;
@@ -533,7 +542,7 @@ int present(const AppOptions& options) {
         // How long nothing changes by itself: a frame while a demo runs or
         // ImGui settles, the console's clocks, or until input.
         const bool console_shown = two || controller.ui().layout == Layout::Presenter;
-        if (show.animating() || settle > 0 || std::any_of(screens.begin(), screens.end(), [](const Screen& s) { return s.dirty; }))
+        if (show.animating() || ahead || settle > 0 || std::any_of(screens.begin(), screens.end(), [](const Screen& s) { return s.dirty; }))
             wait = 1.0 / 60.0;
         else
             wait = console_shown ? next_clock_change(show, t, wall) : -1;
