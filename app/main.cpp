@@ -94,7 +94,9 @@ std::optional<livedeck::follow::Url> url_argument(const std::string& what, const
     try {
         return livedeck::follow::parse_url(text);
     } catch (const std::exception& e) {
-        std::cerr << what << ": " << e.what() << " (expected mqtt://HOST[:PORT]/TALK)\n";
+        const std::string why = e.what();
+        std::cerr << what << ": " << why
+                  << (why.find("mqtt://HOST") == std::string::npos ? " (expected mqtt://HOST[:PORT]/TALK)" : "") << "\n";
         return std::nullopt;
     }
 }
@@ -398,6 +400,13 @@ int main(int argc, char** argv) {
             return 2;
         }
         if (publish_option->count() > 0) {
+            // `livedeck --publish talk.md`: --publish takes an optional value,
+            // and that one is the deck, not a URL.
+            if (!publish_url.empty() && publish_url.find("://") == std::string::npos && deck_arg.empty() &&
+                std::filesystem::is_regular_file(publish_url)) {
+                present.show.deck_path = publish_url;
+                publish_url.clear();
+            }
             if (publish_address_option->count() > 0 && !publish_url.empty()) {
                 std::cerr << "livedeck: --publish-address is for the embedded broker: give --publish no URL\n";
                 return 2;
