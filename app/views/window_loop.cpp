@@ -234,8 +234,10 @@ std::pair<std::string, bool> publish_line(const follow::PublisherStatus& s, cons
     bool trouble = false;
     switch (s.link) {
     case follow::Link::Connecting:
-        line = "LIVE  connecting to " + url + (s.message.empty() ? "" : ": " + s.message);
-        trouble = !s.message.empty();
+        // The library's message names the URL: "cannot reach URL (why); trying again".
+        line = s.message.empty() || s.message.starts_with("connecting") ? "LIVE  connecting to " + url
+                                                                        : "LIVE  " + s.message;
+        trouble = !s.message.empty() && !s.message.starts_with("connecting");
         break;
     case follow::Link::Connected:
         line = "LIVE  " + url;
@@ -244,7 +246,7 @@ std::pair<std::string, bool> publish_line(const follow::PublisherStatus& s, cons
         break;
     case follow::Link::Lost:
         // A refused password is no outage: the message says which it is.
-        line = s.message.find("refused") != std::string::npos ? "LIVE  " + s.message + " (check the user and --password-file); retrying"
+        line = s.message.starts_with("the broker refused") ? "LIVE  " + s.message + " (check the user and --password-file); retrying"
                : s.message.empty()                         ? std::string("LIVE  broker away, reconnecting")
                                                               : "LIVE  broker away: " + s.message;
         trouble = true;
@@ -265,12 +267,15 @@ std::pair<std::string, bool> follow_line(const follow::FollowerStatus& s, const 
         // The library's message says why: connecting (the first try), cannot
         // reach, connection lost, or refused.
         const bool first_try = s.link == follow::Link::Connecting && !s.message.starts_with("cannot reach");
+        const std::string refused = "the broker refused: ";
         if (first_try)
             line = "Connecting to " + url;
-        else if (s.message.find("refused") != std::string::npos)
-            line = "Refused by " + url + " (" + s.message + "), retrying";
+        else if (s.message.starts_with(refused))
+            line = "Refused by " + url + " (" + s.message.substr(refused.size()) + "); retrying";
+        else if (s.message.starts_with("cannot reach"))
+            line = "C" + s.message.substr(1);  // "cannot reach URL (why); trying again"
         else
-            line = "Cannot reach " + url + ", retrying" + (s.message.empty() ? "" : ": " + s.message);
+            line = "Cannot reach " + url + (s.message.empty() ? ", retrying" : ": " + s.message);
         trouble = !first_try;
         if (!s.following) line = "Broken away (J rejoins)  \xC2\xB7  " + line;
     } else if (!s.following) {
