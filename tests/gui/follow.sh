@@ -188,10 +188,11 @@ until_text 2 "The chicken says" 15 late_demo
 xdotool key --window "$pwin" Tab
 until_text 0 "2 followers" 10 console
 
-# (The late follower goes: its column is the next window's.)
-xdotool key --window "$lwin" ctrl+q 2>/dev/null || true
-for _ in $(seq 100); do kill -0 "$late" 2>/dev/null || break; sleep 0.1; done
-wait "$late" || fail "the late follower: exit status $?"
+# (The late follower goes, killed as a closed laptop: its column is the next
+# window's. Under Xvfb, a window that closes on Ctrl+Q between the key's press
+# and release leaves the next program's first Ctrl+Q unseen.)
+kill -9 "$late"
+wait "$late" 2>/dev/null || true
 late=
 
 # 8. A presenter with the wrong password is refused, and says so; its talk goes on.
