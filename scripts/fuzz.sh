@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift $(($# > 0 ? 1 : 0))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_deck fuzz_directive fuzz_farm_request fuzz_farm_reply fuzz_session_log)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_deck fuzz_directive fuzz_farm_request fuzz_farm_reply fuzz_session_log fuzz_follow)
 
 if command -v ccache >/dev/null; then
   export CMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER:-ccache}

@@ -107,6 +107,8 @@ std::string config_text(const BrokerOptions& o, const std::filesystem::path& dir
     out += "persistence false\n";
     out += "log_dest stderr\nlog_type error\nlog_type warning\nlog_type notice\nlog_type information\nconnection_messages false\n";
     out += "sys_interval 1\n";
+    // Batches are small and late ones are useless: no Nagle on the broker's side either.
+    out += "set_tcp_nodelay true\n";
     out += "max_connections " + std::to_string(o.max_connections) + "\n";
     out += "max_queued_messages 10000\n";
     out += "max_packet_size 20000000\n";

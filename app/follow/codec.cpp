@@ -163,7 +163,7 @@ std::string encode_batch(std::uint64_t session, std::uint64_t first_seq, double 
     return dump(h) + "\n" + std::string(lines);
 }
 
-std::optional<Batch> decode_batch(std::string_view payload, std::string& error) {
+std::optional<Batch> decode_batch(std::string_view payload, std::string& error, bool entries) {
     if (payload.size() > max_batch_bytes) {
         error = "an event batch larger than " + std::to_string(max_batch_bytes) + " bytes";
         return std::nullopt;
@@ -185,6 +185,20 @@ std::optional<Batch> decode_batch(std::string_view payload, std::string& error) 
     if (n == 0 || b.first_seq == 0) {
         error = "an event batch without events, or numbered from 0";
         return std::nullopt;
+    }
+    b.count = n;
+    if (!entries) {
+        std::size_t lines = 0;
+        for (std::size_t at = 0; at < rest.size();) {
+            const std::size_t end = std::min(rest.find('\n', at), rest.size());
+            lines += end > at;
+            at = end + 1;
+        }
+        if (lines != n) {
+            error = "an event batch of " + std::to_string(lines) + " lines where its header says " + std::to_string(n);
+            return std::nullopt;
+        }
+        return b;
     }
     std::string why;
     if (!read_entries(rest, n, b.entries, why)) {
@@ -289,7 +303,9 @@ std::optional<std::vector<DeckFile>> unpack_deck(std::string_view packed, std::s
     }
     json j = json::parse(packed.substr(0, end), nullptr, false);
     std::string_view bytes = packed.substr(end + 1);
-    if (j.is_discarded() || !j.is_object() || j.value("livedeck", "") != "deck-files" || !j.contains("files") ||
+    const auto tag = j.is_object() ? j.find("livedeck") : j.end();
+    if (j.is_discarded() || !j.is_object() || tag == j.end() || !tag->is_string() || *tag != "deck-files" ||
+        !j.contains("files") ||
         !j["files"].is_array() || j["files"].empty() || j["files"].size() > max_deck_files) {
         error = "a deck whose list of files is not one";
         return std::nullopt;

@@ -59,12 +59,15 @@ struct Batch {
     std::uint64_t session = 0;
     std::uint64_t first_seq = 0;
     double now = 0;
+    std::size_t count = 0;  // events in the batch (entries.size() once decoded)
     std::vector<session::Entry> entries;
-    std::uint64_t last_seq() const { return first_seq + entries.size() - 1; }
+    std::uint64_t last_seq() const { return first_seq + count - 1; }
 };
 // `lines`: session log lines (session::encode_*), each ending in '\n'.
 std::string encode_batch(std::uint64_t session, std::uint64_t first_seq, double now, std::string_view lines);
-std::optional<Batch> decode_batch(std::string_view payload, std::string& error);
+// With entries=false only the header is checked and the lines counted (the
+// benchmark's crowd, which cannot parse a thousand followers' JSON on one core).
+std::optional<Batch> decode_batch(std::string_view payload, std::string& error, bool entries = true);
 
 // The state after event `seq` (0: before any): the deck it is on, then the
 // slide, reveal step, screen, and the runs with their traces so far, as log lines.

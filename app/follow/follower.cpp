@@ -114,7 +114,11 @@ struct Follower::Impl {
     }
 
     void on_message(const mosquitto_message* m) {
-        receive(m);
+        try {
+            receive(m);
+        } catch (const std::exception& e) {  // never out of libmosquitto's thread
+            refuse(m->topic ? m->topic : "", std::string("cannot read it: ") + e.what());
+        }
         notify();
     }
 
