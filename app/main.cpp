@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <sys/resource.h>
@@ -17,6 +18,7 @@
 #include "registry.hpp"
 #include "terminal.hpp"
 #include "export/export.hpp"
+#include "follow/follow.hpp"
 #include "views/app.hpp"
 #include "views/glyph_set.hpp"
 #include "views/slide_view.hpp"
@@ -74,6 +76,40 @@ void raise_open_files_limit() {
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
+}
+
+// The presenter's password: the first line of a file (a secret kept out of
+// the command line, where `ps` shows it to every user).
+std::string read_password_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read the password file " + path);
+    std::string line;
+    std::getline(in, line);  // at most 1 KiB is a password
+    if (line.size() > 1024) throw std::runtime_error("the password file " + path + " has a first line over 1 KiB");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) throw std::runtime_error("the password file " + path + " has no password on its first line");
+    return line;
+}
+
+// An mqtt:// URL from the command line; exits with a message naming what is wrong.
+std::optional<livedeck::follow::Url> url_argument(const std::string& what, const std::string& text) {
+    try {
+        return livedeck::follow::parse_url(text);
+    } catch (const std::exception& e) {
+        const std::string why = e.what();
+        std::cerr << what << ": " << why
+                  << (why.find("mqtt://HOST") == std::string::npos ? " (expected mqtt://HOST[:PORT]/TALK)" : "") << "\n";
+        return std::nullopt;
+    }
+}
+
+// The host followers reach a broker bound to `bind` at: this machine's name
+// when it listens on every address.
+std::string reachable_host(const std::string& bind) {
+    if (bind != "0.0.0.0" && bind != "::" && !bind.empty()) return bind;
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0 || name[0] == 0) return "127.0.0.1";
+    return name;
 }
 
 }  // namespace
@@ -140,6 +176,21 @@ int main(int argc, char** argv) {
     auto* mic_option = cli.add_option("--mic", mic_source,
                                       "Record the microphone too: a PulseAudio source (default: the system's)")
                            ->expected(0, 1);
+    std::string publish_url, publish_address = "127.0.0.1", password_file;
+    auto* publish_option =
+        cli.add_option("--publish", publish_url,
+                       "Publish the talk live for followers (livedeck follow URL) through the MQTT broker at "
+                       "mqtt://[USER@]HOST[:PORT]/TALK; without a URL, start Debian's mosquitto on a free port "
+                       "and print the URL followers use")
+            ->expected(0, 1);
+    auto* publish_address_option = cli.add_option(
+        "--publish-address", publish_address,
+        "With --publish and no URL: the address the embedded broker listens on (default 127.0.0.1; 0.0.0.0 for "
+        "every network)");
+    auto* password_file_option =
+        cli.add_option("--password-file", password_file,
+                       "With --publish: the presenter's broker password, the first line of FILE (the user is the "
+                       "URL's, default 'presenter'); without a URL, the embedded broker's presenter password");
     cli.footer(
         "Keys while presenting (in either window):\n"
         "  Right Down Space PgDn N   next slide         Left Up PgUp P   previous slide\n"
@@ -151,13 +202,28 @@ int main(int argc, char** argv) {
         "  R / Shift+R / S / Enter   run (restart) / restart / stop / step the slide's demo\n"
         "  Ctrl+R / M                start or stop recording / a chapter marker\n"
         "  Tab                       presenter console (one window)   O  overview   F  full screen\n"
+        "  J                         following (livedeck follow, browse --follow): rejoin the presenter\n"
         "  Ctrl+Q                    quit");
 
     // browse
     auto* browse = cli.add_subcommand("browse", "Attendee mode: browse the slides, run the demos, no notes");
     browse->add_option("deck", deck_arg, "The deck (default: slides/talk.md)");
+    std::string follow_url;
+    auto* browse_follow = browse->add_option(
+        "--follow", follow_url,
+        "Follow the talk published at mqtt://HOST[:PORT]/TALK (livedeck --publish) until you break away; J rejoins");
     add_farm_options(browse);
     add_offline(browse);
+
+    // follow
+    auto* follow_cmd = cli.add_subcommand(
+        "follow", "Follow a talk live: the presenter's slide, blackouts and demo output (replayed, not run here)");
+    follow_cmd->add_option("url", follow_url, "mqtt://HOST[:PORT]/TALK, as livedeck --publish prints it")->required();
+    add_farm_options(follow_cmd);
+    follow_cmd->footer(
+        "Any key that moves or runs something (arrows, Space, a number, G, O, R, B) breaks away: the window is\n"
+        "yours, demos run here against --farm. J rejoins the presenter. The line at the bottom left says which\n"
+        "mode the window is in, and whether the broker can be reached.");
 
     // demo
     auto* demo = cli.add_subcommand("demo", "Run one demo in the terminal, animated");
@@ -338,7 +404,64 @@ int main(int argc, char** argv) {
             std::signal(SIGTERM, on_signal);
             return signalled(exporting::run(export_options, interrupted));
         }
-        views::AppOptions present = app_options(browse->parsed());
+        views::AppOptions present = app_options(browse->parsed() || follow_cmd->parsed());
+        if (*follow_cmd) present.show.deck_path.clear();  // the presenter's deck comes through the broker
+        if (*follow_cmd || browse_follow->count() > 0) {
+            present.follow = url_argument(*follow_cmd ? "livedeck follow" : "livedeck browse: --follow", follow_url);
+            if (!present.follow) return 2;
+        }
+        // Publishing: to a broker of the user's, or to one started here.
+        std::unique_ptr<follow::Broker> broker;
+        if (publish_option->count() > 0 && present.browse) {
+            std::cerr << "livedeck: --publish is for the presenter (livedeck [DECK] --publish), not browse or follow\n";
+            return 2;
+        }
+        if (publish_option->count() > 0) {
+            // `livedeck --publish talk.md`: --publish takes an optional value,
+            // and that one is the deck, not a URL.
+            if (!publish_url.empty() && publish_url.find("://") == std::string::npos && deck_arg.empty() &&
+                std::filesystem::is_regular_file(publish_url)) {
+                present.show.deck_path = publish_url;
+                publish_url.clear();
+            }
+            if (publish_address_option->count() > 0 && !publish_url.empty()) {
+                std::cerr << "livedeck: --publish-address is for the embedded broker: give --publish no URL\n";
+                return 2;
+            }
+            std::optional<std::string> password;
+            if (password_file_option->count() > 0) password = read_password_file(password_file);
+            if (publish_url.empty()) {
+                follow::BrokerOptions b;
+                b.bind = publish_address;
+                if (password) b.password = *password;
+                try {
+                    broker = std::make_unique<follow::Broker>(b);
+                } catch (const std::exception& e) {
+                    std::cerr << "livedeck: cannot start the embedded broker: " << e.what() << "\n";
+                    return 1;
+                }
+                present.publish = broker->presenter_url();
+                follow::Url followers = broker->follower_url();
+                followers.host = reachable_host(publish_address);
+                std::cout << "Followers: livedeck follow " << followers.str() << std::endl;
+            } else {
+                present.publish = url_argument("livedeck: --publish", publish_url);
+                if (!present.publish) return 2;
+                if (password) {
+                    if (!present.publish->password.empty()) {
+                        std::cerr << "livedeck: give the password in the URL or in --password-file, not both\n";
+                        return 2;
+                    }
+                    present.publish->password = *password;
+                    if (present.publish->user.empty()) present.publish->user = "presenter";
+                }
+                follow::Url followers = *present.publish;
+                std::cout << "Followers: livedeck follow " << followers.str() << std::endl;
+            }
+        } else if (publish_address_option->count() > 0 || password_file_option->count() > 0) {
+            std::cerr << "livedeck: --publish-address and --password-file go with --publish\n";
+            return 2;
+        }
         if (monitor_option->count() > 0) present.audience_monitor = audience_monitor;
         if (geometry_option->count() > 0) {
             present.audience_geometry = views::parse_geometry(audience_geometry);

@@ -24,7 +24,7 @@ std::string write_deck(const std::string& name, const std::string& text) {
 }  // namespace
 
 TEST(Cli, HelpForEverySubcommand) {
-    for (const char* sub : {"", "browse", "demo", "farm", "shot", "check"}) {
+    for (const char* sub : {"", "browse", "demo", "farm", "shot", "check", "follow"}) {
         const auto out = run_command(program() + " " + sub + " --help");
         EXPECT_EQ(out.status, 0) << sub;
         EXPECT_NE(out.text.find("Usage"), std::string::npos) << sub << ": " << out.text;
@@ -370,4 +370,45 @@ TEST(Cli, CheckSaysWhatACodeBlockAsksForAndDoesNotGet) {
     const auto drawn = run_command(program() + " check " + diagram);
     EXPECT_EQ(drawn.text, diagram + ":3: warning: mermaid diagrams are not drawn: the code block shows their source\n" +
                               diagram + ": 1 slides, ok (1 warning)\n");
+}
+
+// Following and publishing: a URL that is not one, and options that do not
+// go together, are errors before any window opens (exit 2), naming what is wrong.
+TEST(Cli, FollowRejectsBadUrls) {
+    auto out = run_command(program() + " follow http://127.0.0.1/talk");
+    EXPECT_EQ(out.status, 2) << out.text;
+    EXPECT_NE(out.text.find("livedeck follow: "), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("mqtt://HOST[:PORT]/TALK"), std::string::npos) << out.text;
+    out = run_command(program() + " follow mqtt://127.0.0.1:1883/");
+    EXPECT_EQ(out.status, 2) << out.text;
+    out = run_command(program() + " follow 'mqtt://127.0.0.1:99999/talk'");
+    EXPECT_EQ(out.status, 2) << out.text;
+    out = run_command(program() + " follow 'mqtt://127.0.0.1/a/b'");
+    EXPECT_EQ(out.status, 2) << out.text;
+    out = run_command(program() + " follow");
+    EXPECT_NE(out.status, 0) << out.text;
+    EXPECT_NE(out.text.find("url"), std::string::npos) << out.text;
+    out = run_command(program() + " browse --follow nonsense " + livedeck::test::talk());
+    EXPECT_EQ(out.status, 2) << out.text;
+    EXPECT_NE(out.text.find("--follow: "), std::string::npos) << out.text;
+}
+
+TEST(Cli, PublishRejectsBadOptions) {
+    auto out = run_command(program() + " --publish ftp://127.0.0.1/talk " + livedeck::test::talk());
+    EXPECT_EQ(out.status, 2) << out.text;
+    EXPECT_NE(out.text.find("--publish: "), std::string::npos) << out.text;
+    out = run_command(program() + " --publish mqtt://127.0.0.1/talk --publish-address 0.0.0.0 " + livedeck::test::talk());
+    EXPECT_EQ(out.status, 2) << out.text;
+    EXPECT_NE(out.text.find("embedded broker"), std::string::npos) << out.text;
+    out = run_command(program() + " --publish-address 0.0.0.0 " + livedeck::test::talk());
+    EXPECT_EQ(out.status, 2) << out.text;
+    out = run_command(program() + " --publish mqtt://127.0.0.1/talk --password-file /nonexistent/password " +
+                      livedeck::test::talk());
+    EXPECT_EQ(out.status, 1) << out.text;
+    EXPECT_NE(out.text.find("cannot read the password file /nonexistent/password"), std::string::npos) << out.text;
+    const std::string both = write_deck("password", "secret\n");
+    out = run_command(program() + " --publish mqtt://me:pw@127.0.0.1/talk --password-file " + both + " " +
+                      livedeck::test::talk());
+    EXPECT_EQ(out.status, 2) << out.text;
+    EXPECT_NE(out.text.find("not both"), std::string::npos) << out.text;
 }

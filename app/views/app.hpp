@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "follow/follow.hpp"
 #include "show/presentation.hpp"
 #include "views/controller.hpp"
 
@@ -36,6 +37,13 @@ struct AppOptions {
     std::optional<std::filesystem::path> record;
     // Record the microphone with it: a PulseAudio source ("": the default).
     std::optional<std::string> mic;
+    // Publish the session to this broker and talk (--publish), with the
+    // presenter's credentials: followers see what the room sees.
+    std::optional<follow::Url> publish;
+    // Follow the talk published there (`follow URL`, `browse --follow URL`):
+    // the window shows the presenter's slide and replays the demo output
+    // until the follower breaks away (any navigation, a local run); J rejoins.
+    std::optional<follow::Url> follow;
 };
 
 // "audience", "presenter" or "overview".

@@ -17,8 +17,16 @@ Controller::Controller(show::Presentation& show, bool browse, bool two_windows, 
     if (two_windows_ && ui_.layout == Layout::Audience) ui_.layout = Layout::Presenter;
 }
 
+void Controller::apply(const Command& c, double t) {
+    // The follower's window does what it is told, and stops following
+    // (before the loop applies the presenter's next event: it takes the
+    // request before it polls the broker).
+    if (follow_) break_away_ = true;
+    show_.apply(c, t);
+}
+
 void Controller::open_slide(int index, double t) {
-    show_.apply({CommandKind::Jump, index}, t);
+    apply({CommandKind::Jump, index}, t);
     ui_.layout = home();
 }
 
@@ -31,7 +39,7 @@ void Controller::go_to_key(int key, double t) {
     switch (key) {
     case GLFW_KEY_ESCAPE: ui_.go_to = false; break;
     case GLFW_KEY_ENTER: case GLFW_KEY_KP_ENTER:
-        if (!ui_.hits.empty()) show_.apply({CommandKind::Jump, ui_.hits[static_cast<std::size_t>(ui_.selected)].slide}, t);
+        if (!ui_.hits.empty()) apply({CommandKind::Jump, ui_.hits[static_cast<std::size_t>(ui_.selected)].slide}, t);
         ui_.go_to = false;
         break;
     case GLFW_KEY_BACKSPACE:
@@ -61,27 +69,27 @@ void Controller::key(int key, int mods, double t) {
     }
     const bool shift = mods & GLFW_MOD_SHIFT;
     const bool ctrl = mods & GLFW_MOD_CONTROL;
-    auto apply = [&](CommandKind kind) { show_.apply({kind}, t); };
+    auto run = [&](CommandKind kind) { apply({kind}, t); };
     switch (key) {
     case GLFW_KEY_RIGHT: case GLFW_KEY_DOWN: case GLFW_KEY_SPACE: case GLFW_KEY_PAGE_DOWN: case GLFW_KEY_N:
-        apply(CommandKind::Next);
+        run(CommandKind::Next);
         ui_.jump.clear();
         break;
     case GLFW_KEY_LEFT: case GLFW_KEY_UP: case GLFW_KEY_PAGE_UP: case GLFW_KEY_P:
-        apply(CommandKind::Previous);
+        run(CommandKind::Previous);
         ui_.jump.clear();
         break;
-    case GLFW_KEY_HOME: apply(CommandKind::First); break;
-    case GLFW_KEY_END: apply(CommandKind::Last); break;
+    case GLFW_KEY_HOME: run(CommandKind::First); break;
+    case GLFW_KEY_END: run(CommandKind::Last); break;
     case GLFW_KEY_ENTER: case GLFW_KEY_KP_ENTER:
         if (!ui_.jump.empty()) {
             // A number that is not a slide is dropped, not clamped.
-            show_.apply({CommandKind::Jump, std::stoi(ui_.jump) - 1}, t);
+            apply({CommandKind::Jump, std::stoi(ui_.jump) - 1}, t);
             ui_.jump.clear();
         } else if (ui_.layout == Layout::Overview) {
             ui_.layout = home();
         } else {
-            apply(CommandKind::Step);
+            run(CommandKind::Step);
         }
         break;
     case GLFW_KEY_BACKSPACE:
@@ -106,18 +114,21 @@ void Controller::key(int key, int mods, double t) {
         ui_.jump.clear();
         swallow_g_ = true;
         break;
-    case GLFW_KEY_B: case GLFW_KEY_PERIOD: apply(CommandKind::Black); break;
-    case GLFW_KEY_W: apply(CommandKind::White); break;
+    case GLFW_KEY_B: case GLFW_KEY_PERIOD: run(CommandKind::Black); break;
+    case GLFW_KEY_W: run(CommandKind::White); break;
     case GLFW_KEY_T:
         if (browse_) break;
-        apply(shift ? CommandKind::TimerReset : CommandKind::TimerPause);
+        run(shift ? CommandKind::TimerReset : CommandKind::TimerPause);
         break;
     case GLFW_KEY_R:
         if (ctrl) record_toggle_ = !browse_;
-        else apply(shift ? CommandKind::Restart : CommandKind::Run);
+        else run(shift ? CommandKind::Restart : CommandKind::Run);
         break;
     case GLFW_KEY_M: marker_ = true; break;
-    case GLFW_KEY_S: apply(CommandKind::Stop); break;
+    case GLFW_KEY_J:  // back in step with the presenter
+        if (follow_) rejoin_ = true;
+        break;
+    case GLFW_KEY_S: run(CommandKind::Stop); break;
     case GLFW_KEY_Q:
         if (ctrl) quit_ = true;
         break;

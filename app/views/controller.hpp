@@ -34,6 +34,15 @@ struct UiState {
     bool recording = false;
     double recorded = 0;        // seconds recorded so far
     std::string record_status;  // why recording stopped, or a warning (no microphone)
+    // Publishing (--publish), for the console only: the broker link and the
+    // number of followers, in words; `publish_trouble`: not connected.
+    std::string publish_status;
+    bool publish_trouble = false;
+    // Following (`livedeck follow`): the mode (following, broken away), the
+    // broker link and refused messages, a small line in the follower's own
+    // window; `follow_trouble`: something is wrong (not connected, a refused message).
+    std::string follow_status;
+    bool follow_trouble = false;
 };
 
 class Controller {
@@ -47,7 +56,7 @@ public:
     void key(int key, int mods, double t);
     void text(unsigned codepoint, double t);
     // A command from a button on screen.
-    void command(const show::Command& c, double t) { show_.apply(c, t); }
+    void command(const show::Command& c, double t) { apply(c, t); }
     // A thumbnail of the overview was clicked.
     void open_slide(int index, double t);
 
@@ -57,6 +66,19 @@ public:
     bool quit_requested() const { return quit_; }
     bool take_record_toggle() { return std::exchange(record_toggle_, false); }  // Ctrl+R
     bool take_marker() { return std::exchange(marker_, false); }               // M
+    // Following a presenter: every command from this window (a key, a
+    // button, a thumbnail) breaks away; J asks to rejoin.
+    void set_following(bool on) { follow_ = on; }
+    bool take_break_away() { return std::exchange(break_away_, false); }
+    bool take_rejoin() { return std::exchange(rejoin_, false); }
+    void set_follow_status(std::string status, bool trouble) {
+        ui_.follow_status = std::move(status);
+        ui_.follow_trouble = trouble;
+    }
+    void set_publish_status(std::string status, bool trouble) {
+        ui_.publish_status = std::move(status);
+        ui_.publish_trouble = trouble;
+    }
     void set_recording(bool on, double seconds, std::string status) {
         ui_.recording = on;
         ui_.recorded = seconds;
@@ -64,6 +86,8 @@ public:
     }
 
 private:
+    // Every command goes through here: while following, it breaks away first.
+    void apply(const show::Command& c, double t);
     void go_to_key(int key, double t);
     void refresh_hits();
     Layout home() const { return two_windows_ ? Layout::Presenter : Layout::Audience; }
@@ -74,6 +98,7 @@ private:
     bool toggle_fullscreen_ = false, leave_fullscreen_ = false, quit_ = false;
     bool swallow_g_ = false;
     bool record_toggle_ = false, marker_ = false;  // the text event of the G that opened the prompt
+    bool follow_ = false, break_away_ = false, rejoin_ = false;
 };
 
 }  // namespace livedeck::views

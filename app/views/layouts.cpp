@@ -84,6 +84,25 @@ Layout layout_of(const Frame& frame) {
     return frame.role == Role::Audience ? Layout::Audience : frame.ui.layout;
 }
 
+// A follower's mode (following, broken away) and the broker link: one small
+// line in the footer's left corner, below the slide's content (the slide
+// number has the right corner). A dot in green while in step, the accent
+// while broken away, red when something is wrong. Never in the room's window.
+void draw_follow_status(const Canvas& ui, const UiState& state) {
+    const Theme& t = *ui.theme;
+    const float y = t.canvas_height - t.layout.margin_bottom + 20;
+    const ImU32 dot = state.follow_trouble                            ? t.color.error
+                      : state.follow_status.starts_with("Following") ? t.color.ok
+                                                                      : t.color.accent;
+    const float r = t.size.small * 0.3f;
+    const ImVec2 centre(t.layout.margin_x + r, y + t.size.small * 0.55f);
+    ui.rect(ImVec2(centre.x - r, centre.y - r), ImVec2(centre.x + r, centre.y + r), dot, r);
+    ui.clip(ImVec2(t.layout.margin_x, y - 4), ImVec2(t.canvas_width * 0.75f, t.canvas_height));
+    ui.text(render::Face::Sans, t.size.small, ImVec2(t.layout.margin_x + r * 2 + 12, y),
+            state.follow_trouble ? t.color.error : t.color.muted, state.follow_status);
+    ui.unclip();
+}
+
 }  // namespace
 
 float raster_scale(const Frame& frame, ImVec2 display, float pixel_scale) {
@@ -135,6 +154,7 @@ void draw_window(const Frame& frame, Stage& stage, ImVec2 display, float pixel_s
         case Layout::Overview: draw_overview(ui, frame, stage, intents); break;
         }
     }
+    if (frame.role != Role::Audience && !frame.ui.follow_status.empty()) draw_follow_status(ui, frame.ui);
     if (frame.role != Role::Audience && frame.ui.go_to) draw_go_to(ui, frame.ui);
     ImGui::End();
     ImGui::PopStyleVar(2);

@@ -2,6 +2,7 @@
 // notes, the talk's timer, the wall clock, the time on this slide, the
 // audience screen's state and the deck's problems. Only the presenter's
 // window draws it.
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -123,6 +124,15 @@ void draw_presenter(const Canvas& ui, const Frame& frame, Stage& stage, Intents&
 
     // Below the slide: the speaker notes.
     ui.text(Face::SansBold, t.size.small, ImVec2(margin, notes_y), t.color.pane_title, "NOTES");
+    // Publishing: the broker link and the followers, right of the NOTES label.
+    if (!frame.ui.publish_status.empty()) {
+        const std::string& line = frame.ui.publish_status;
+        const float lw = std::min(ui.text_width(Face::SansBold, t.size.small, line), t.canvas_width * 0.7f);
+        const ImVec2 at(t.canvas_width - margin - lw, notes_y);
+        ui.clip(at, ImVec2(t.canvas_width - margin, notes_y + t.size.small * 1.5f));
+        ui.text(Face::SansBold, t.size.small, at, frame.ui.publish_trouble ? t.color.error : t.color.ok, line);
+        ui.unclip();
+    }
     const deck::Slide* slide = show.slide(show.current());
     const std::string notes = slide ? slide->notes : std::string();
     std::vector<deck::Span> spans{{notes.empty() ? "(no notes for this slide)" : notes, 0}};

@@ -7,6 +7,8 @@
 //   [SECTION] Options
 //   [SECTION] Deck watcher
 //   [SECTION] Windows and roles
+//   [SECTION] Recording
+//   [SECTION] Publishing and following
 //   [SECTION] The loop
 #include <GLFW/glfw3.h>
 
@@ -16,10 +18,13 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <malloc.h>
 #include <mutex>
+#include <stdexcept>
 #include <stop_token>
 #include <thread>
 
@@ -101,8 +106,10 @@ struct Screen {
     bool dirty = true;  // draw it on the next pass
 };
 
-std::string title_of(const show::Presentation& show, Role role) {
-    const std::string name = role == Role::Audience ? "livedeck audience" : "livedeck";
+// A follower's window says so ("livedeck follow - 3/12 - Title"): beside the
+// presenter's on one screen, the two are told apart.
+std::string title_of(const show::Presentation& show, Role role, bool follower) {
+    const std::string name = role == Role::Audience ? "livedeck audience" : follower ? "livedeck follow" : "livedeck";
     const deck::Slide* s = show.slide(show.current());
     if (!s) return name + " - " + show.deck().path.string() + " (cannot be shown)";
     std::string title = name + " - " + std::to_string(show.current() + 1) + "/" + std::to_string(show.slide_count());
@@ -220,6 +227,115 @@ std::filesystem::path new_recording_dir(const std::filesystem::path& deck, std::
     return dir;
 }
 
+// [SECTION] Publishing and following ------------------------------------------------
+
+// The console's line about publishing, and whether it is trouble.
+std::pair<std::string, bool> publish_line(const follow::PublisherStatus& s, const std::string& url) {
+    std::string line;
+    bool trouble = false;
+    switch (s.link) {
+    case follow::Link::Connecting:
+        // The library's message names the URL: "cannot reach URL (why); trying again".
+        line = s.message.empty() || s.message.starts_with("connecting") ? "LIVE  connecting to " + url
+                                                                        : "LIVE  " + s.message;
+        trouble = !s.message.empty() && !s.message.starts_with("connecting");
+        break;
+    case follow::Link::Connected:
+        line = "LIVE  " + url;
+        if (s.followers >= 0)
+            line += "  \xC2\xB7  " + std::to_string(s.followers) + (s.followers == 1 ? " follower" : " followers");
+        break;
+    case follow::Link::Lost:
+        // A refused password is no outage: the message says which it is.
+        line = s.message.starts_with("the broker refused") ? "LIVE  " + s.message + " (check the user and --password-file); retrying"
+               : s.message.empty()                         ? std::string("LIVE  broker away, reconnecting")
+                                                              : "LIVE  broker away: " + s.message;
+        trouble = true;
+        break;
+    }
+    if (!s.deck_error.empty()) {
+        line += "  \xC2\xB7  " + s.deck_error;
+        trouble = true;
+    }
+    return {line, trouble};
+}
+
+// The follower's status line: its mode first, then what is wrong if anything.
+std::pair<std::string, bool> follow_line(const follow::FollowerStatus& s, const std::string& url) {
+    std::string line;
+    bool trouble = false;
+    if (s.link != follow::Link::Connected) {
+        // The library's message says why: connecting (the first try), cannot
+        // reach, connection lost, or refused.
+        const bool first_try = s.link == follow::Link::Connecting && !s.message.starts_with("cannot reach");
+        const std::string refused = "the broker refused: ";
+        if (first_try)
+            line = "Connecting to " + url;
+        else if (s.message.starts_with(refused))
+            line = "Refused by " + url + " (" + s.message.substr(refused.size()) + "); retrying";
+        else if (s.message.starts_with("cannot reach"))
+            line = "C" + s.message.substr(1);  // "cannot reach URL (why); trying again"
+        else
+            line = "Cannot reach " + url + (s.message.empty() ? ", retrying" : ": " + s.message);
+        trouble = !first_try;
+        if (!s.following) line = "Broken away (J rejoins)  \xC2\xB7  " + line;
+    } else if (!s.following) {
+        line = "Broken away  \xC2\xB7  J rejoins the presenter";
+    } else if (!s.synced) {
+        line = s.presenter_online ? "Following " + url + "  \xC2\xB7  catching up"
+                                  : "Following " + url + "  \xC2\xB7  waiting for the presenter";
+    } else {
+        line = "Following the presenter  \xC2\xB7  " + url;
+        if (!s.presenter_online) line += "  \xC2\xB7  presenter offline";
+    }
+    if (!s.problem.empty()) {
+        line += "  \xC2\xB7  " + std::to_string(s.rejected) + (s.rejected == 1 ? " message refused, the last: " : " messages refused, the last: ") +
+                s.problem;
+        trouble = true;
+    }
+    return {line, trouble};
+}
+
+// A followed run's trace arrives ahead of the time it is drawn at (the
+// presenter's times shifted onto ours, a batch at a time): its end may be in
+// while the screen has not reached it. Keep drawing until it has.
+bool replay_ahead(const show::Presentation& show, double t) {
+    const show::DemoSlot* s = show.current_demo();
+    return s && s->ran && !s->run && !s->events.empty() && s->demo_time(t) <= s->events.back().t;
+}
+
+// Says on stderr what changed about a link, once per change.
+void log_change(std::string& last, const std::string& now) {
+    if (now == last) return;
+    last = now;
+    std::cerr << "livedeck: " << now << "\n";
+}
+
+// The slide a follower shows until the presenter's deck arrives: a deck
+// file of one slide in a private directory, removed at the end.
+class WaitingDeck {
+public:
+    explicit WaitingDeck(const std::string& url) {
+        std::string pattern = (std::filesystem::temp_directory_path() / "livedeck-follow-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a directory in " + pattern);
+        dir_ = pattern;
+        std::ofstream out(path());
+        out << "# Following the talk\n\nWaiting for the presenter's slides from `" << url << "`\n";
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + path().string());
+    }
+    ~WaitingDeck() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir_, ec);
+    }
+    WaitingDeck(const WaitingDeck&) = delete;
+    WaitingDeck& operator=(const WaitingDeck&) = delete;
+    std::filesystem::path path() const { return dir_ / "waiting.md"; }
+
+private:
+    std::filesystem::path dir_;
+};
+
 }  // namespace
 
 // [SECTION] The loop -------------------------------------------------------------
@@ -262,12 +378,42 @@ int present(const AppOptions& options) {
 
     // The windows open at once: remote images come in the background (a
     // venue's network may take its time), each slide showing "loading" meanwhile.
+    // A follower without a deck of its own waits on a slide that says so.
+    std::unique_ptr<WaitingDeck> waiting;
     show::Options show_options = options.show;
     show_options.fetch_remote_images = false;
+    if (options.follow && show_options.deck_path.empty()) {
+        waiting = std::make_unique<WaitingDeck>(options.follow->str());
+        show_options.deck_path = waiting->path();
+    }
     show::Presentation show(show_options, now());
     Controller controller(show, options.browse, two, options.layout);
     LiveRecording recording(options.mic, origin);
-    show.set_listener([&](const show::SessionEvent& e) { recording.record(e); });
+    // Publishing: every session event goes to the broker too, from a
+    // background thread; the talk never waits for it.
+    std::unique_ptr<follow::Publisher> publisher;
+    std::string publish_url, publish_said;
+    if (options.publish) {
+        publish_url = options.publish->str();
+        follow::PublisherOptions po;
+        po.url = *options.publish;
+        publisher = std::make_unique<follow::Publisher>(po, show, now());
+        std::cerr << "livedeck: publishing to " << publish_url << "\n";
+    }
+    show.set_listener([&](const show::SessionEvent& e) {
+        recording.record(e);
+        if (publisher) publisher->on_event(e);
+    });
+    // Following: the broker's events replayed into `show` once a frame.
+    std::unique_ptr<follow::Follower> follower;
+    std::string follow_url, follow_said;
+    if (options.follow) {
+        follow_url = options.follow->str();
+        follow::FollowerOptions fo;
+        fo.url = *options.follow;
+        follower = std::make_unique<follow::Follower>(fo);
+        controller.set_following(true);
+    }
     if (options.record) recording.start(*options.record, show, now());
     std::size_t input_from = 0;  // the window the last key came from
     std::vector<Screen> screens;
@@ -287,7 +433,8 @@ int present(const AppOptions& options) {
     auto open = [&](Role role, const render::Placement& at) {
         const std::size_t index = screens.size();
         // The full title comes with the first frame drawn (bench/startup.sh waits for it).
-        Screen s{role, nullptr, nullptr, role == Role::Audience ? "livedeck audience" : "livedeck"};
+        Screen s{role, nullptr, nullptr,
+                 role == Role::Audience ? "livedeck audience" : options.follow ? "livedeck follow" : "livedeck"};
         s.window = std::make_unique<render::Window>(s.title, at, handlers(index));
         s.stage = std::make_unique<Stage>();
         screens.push_back(std::move(s));
@@ -299,7 +446,9 @@ int present(const AppOptions& options) {
         open(Role::Single, render::Placement{});
     }
 
-    DeckWatcher watcher(options.show.deck_path);
+    // A follower's deck is the presenter's: nothing to watch.
+    std::unique_ptr<DeckWatcher> watcher;
+    if (!options.follow) watcher = std::make_unique<DeckWatcher>(options.show.deck_path);
     // A remote image fetched in the background is drawn as soon as it is in.
     deck::on_background_fetch_done([] { render::Window::wake(); });
     int settle = 2;  // ImGui settles hover state one frame after input
@@ -329,7 +478,7 @@ int present(const AppOptions& options) {
         if (end || screens.empty()) break;
         if (input_from >= screens.size()) input_from = 0;
 
-        if (watcher.take_changed()) show.apply({show::CommandKind::Reload}, t);
+        if (watcher && watcher->take_changed()) show.apply({show::CommandKind::Reload}, t);
         if (render::Window::take_monitors_changed()) {
             // A projector unplugged or plugged in: a window whose monitor went
             // away leaves full screen; the talk goes on where it was.
@@ -345,7 +494,40 @@ int present(const AppOptions& options) {
         if (controller.take_fullscreen_toggle()) screens[input_from].window->toggle_fullscreen();
         if (controller.take_leave_fullscreen()) screens[input_from].window->leave_fullscreen();
 
-        const bool moving = show.update() || show.animating() || settle > 0;
+        // Following: a key that changed the show here broke away (before the
+        // presenter's next event is applied); J rejoins.
+        bool followed = false;
+        if (follower) {
+            if (controller.take_break_away()) follower->break_away();
+            if (controller.take_rejoin()) follower->rejoin();
+            followed = follower->poll(show, t);
+            follow::FollowerStatus status = follower->status();
+            auto [line, trouble] = follow_line(status, follow_url);
+            if (line != controller.ui().follow_status) {
+                // Refused messages go to stderr from the library (the first few):
+                // here only the mode and the link's changes.
+                status.problem.clear();
+                log_change(follow_said, follow_line(status, follow_url).first);
+                controller.set_follow_status(line, trouble);
+                for (Screen& s : screens) s.dirty = true;
+            }
+        }
+        if (publisher) {
+            follow::PublisherStatus status = publisher->status();
+            auto [line, trouble] = publish_line(status, publish_url);
+            if (line != controller.ui().publish_status) {
+                // The follower count changes often: only the link's changes go to stderr.
+                status.followers = -1;
+                log_change(publish_said, publish_line(status, publish_url).first);
+                controller.set_publish_status(line, trouble);
+                for (Screen& s : screens) s.dirty = true;
+            }
+        }
+        if (followed)
+            for (Screen& s : screens) s.dirty = true;
+
+        const bool ahead = follower && replay_ahead(show, t);
+        const bool moving = show.update() || show.animating() || ahead || settle > 0;
         recording.flush(t);
         controller.set_recording(recording.on(), recording.elapsed(t), recording.status());
         const bool console_layout = controller.ui().layout != Layout::Audience;
@@ -360,7 +542,7 @@ int present(const AppOptions& options) {
             if (intents.open_slide >= 0) controller.open_slide(intents.open_slide, t);
             if (!intents.commands.empty() || intents.open_slide >= 0)
                 for (Screen& other : screens) other.dirty = true;
-            if (std::string title = title_of(show, s.role); title != s.title) s.window->set_title(s.title = title);
+            if (std::string title = title_of(show, s.role, follower != nullptr); title != s.title) s.window->set_title(s.title = title);
         }
         settle = std::max(0, settle - 1);
         if (++passes == 3) {
@@ -371,10 +553,14 @@ int present(const AppOptions& options) {
         // How long nothing changes by itself: a frame while a demo runs or
         // ImGui settles, the console's clocks, or until input.
         const bool console_shown = two || controller.ui().layout == Layout::Presenter;
-        if (show.animating() || settle > 0 || std::any_of(screens.begin(), screens.end(), [](const Screen& s) { return s.dirty; }))
+        if (show.animating() || ahead || settle > 0 || std::any_of(screens.begin(), screens.end(), [](const Screen& s) { return s.dirty; }))
             wait = 1.0 / 60.0;
         else
             wait = console_shown ? next_clock_change(show, t, wall) : -1;
+        // The broker's messages arrive on another thread: look for them
+        // (and for the link's state) a few times a second.
+        if (follower) wait = std::min(wait < 0 ? 1.0 / 30 : wait, 1.0 / 30);
+        if (publisher) wait = std::min(wait < 0 ? 0.25 : wait, 0.25);
         if (recording.on()) {  // the REC time ticks, and the log says it goes on
             const double e = recording.elapsed(t);
             wait = std::min(wait < 0 ? 0.5 : wait, std::max(0.01, std::floor(e * 2) / 2 + 0.5 - e));
