@@ -289,7 +289,10 @@ struct Follower::Impl {
             deck_entry.text = s.deck;
             if (!apply(show, deck_entry, t, ready)) return false;
         }
-        offset = t - s.now;
+        // The retained state may be old (published when the show last
+        // changed): of the offsets seen in one session, the smallest is the
+        // truest (the least delayed message), and every batch offers one.
+        offset = s.session != session || !offset ? t - s.now : std::min(*offset, t - s.now);
         show.replay_screen(show::Screen::Slide, t);
         bool revealed = false;
         for (const session::Entry& e : s.entries) {
@@ -361,7 +364,7 @@ struct Follower::Impl {
                     resync();
                     break;
                 }
-                if (!offset) offset = t - b.now;
+                offset = offset ? std::min(*offset, t - b.now) : t - b.now;
                 bool blocked = false;
                 for (std::size_t i = applied + 1 - b.first_seq; i < b.entries.size(); ++i) {
                     if (!apply(show, b.entries[i], t, ready)) {

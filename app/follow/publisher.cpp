@@ -106,6 +106,7 @@ struct Publisher::Impl {
     bool state_dirty = true;
     bool state_urgent = true;  // a change other than a trace event: the state goes out at once
     Steady::time_point last_state{};
+    std::size_t last_state_bytes = 0;
     std::string lines;  // the batch being gathered
     std::size_t line_count = 0;
     std::thread sender;
@@ -302,6 +303,7 @@ struct Publisher::Impl {
         if (payload.size() <= codec::max_state_bytes && publish(codec::state_topic(root), payload, true))
             state_dirty = state_urgent = false;
         last_state = Steady::now();
+        last_state_bytes = payload.size();
     }
 
     void run_sender() {
@@ -340,6 +342,13 @@ struct Publisher::Impl {
             items.clear();
             flush_batch();
             if (state_dirty && (state_urgent || Steady::now() - last_state >= state_every)) publish_state();
+            // Unchanged, the state is still sent again now and then: its time
+            // is how a late follower sets its clock to the presenter's, and an
+            // old one put every replay late by its age. A big state (a long
+            // trace) less often.
+            else if (const auto every = last_state_bytes < (256u << 10) ? std::chrono::seconds(1) : std::chrono::seconds(5);
+                     Steady::now() - last_state >= every)
+                publish_state();
         }
         // Last words: the batch, the state, and "offline" (the will says it too if this never goes out).
         flush_batch();
