@@ -408,12 +408,7 @@ Follower::Follower(FollowerOptions options) : impl_(std::make_unique<Impl>(std::
     }
     s.status.message = "connecting to " + s.options.url.str();
     const std::string id = "livedeck-follower-" + detail::hex(detail::random_session());
-    s.mosq = mosquitto_new(id.c_str(), true, &s);
-    if (!s.mosq) throw std::runtime_error("cannot make an MQTT client");
-    mosquitto_int_option(s.mosq, MOSQ_OPT_TCP_NODELAY, 1);
-    if (!s.options.url.user.empty())
-        mosquitto_username_pw_set(s.mosq, s.options.url.user.c_str(),
-                                  s.options.url.password.empty() ? nullptr : s.options.url.password.c_str());
+    s.mosq = detail::new_client(id, s.options.url.user, s.options.url.password, &s);
     mosquitto_connect_callback_set(s.mosq, [](mosquitto* m, void* d, int rc) { static_cast<Impl*>(d)->on_connect(m, rc); });
     mosquitto_disconnect_callback_set(s.mosq, [](mosquitto*, void* d, int rc) { static_cast<Impl*>(d)->on_disconnect(rc); });
     mosquitto_message_callback_set(

@@ -4,7 +4,10 @@
 
 #include <mosquitto.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <stdexcept>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -34,10 +37,22 @@ inline std::string hex(std::uint64_t v) {
     return out;
 }
 
-// A connection failure in words.
+// A connection failure in words (the system's, where it was a system call).
 inline std::string why(int rc) {
-    if (rc == MOSQ_ERR_ERRNO) return mosquitto_strerror(rc);
+    if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
     return mosquitto_strerror(rc);
+}
+
+// A client named `id`, with the URL's user and password if it has them,
+// and no Nagle delay (an event batch goes out at once); `owner` is handed to
+// the callbacks. Throws when libmosquitto cannot make one.
+inline mosquitto* new_client(const std::string& id, const std::string& user, const std::string& password,
+                             void* owner) {
+    mosquitto* mosq = mosquitto_new(id.c_str(), true, owner);
+    if (!mosq) throw std::runtime_error("cannot make an MQTT client");
+    mosquitto_int_option(mosq, MOSQ_OPT_TCP_NODELAY, 1);
+    if (!user.empty()) mosquitto_username_pw_set(mosq, user.c_str(), password.empty() ? nullptr : password.c_str());
+    return mosq;
 }
 
 // libmosquitto's network loop on a thread of ours, reconnecting by itself:

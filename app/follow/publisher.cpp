@@ -427,12 +427,7 @@ Publisher::Publisher(PublisherOptions options, const show::Presentation& show, d
         }
     }
     const std::string id = "livedeck-presenter-" + detail::hex(s.session);
-    s.mosq = mosquitto_new(id.c_str(), true, &s);
-    if (!s.mosq) throw std::runtime_error("cannot make an MQTT client");
-    mosquitto_int_option(s.mosq, MOSQ_OPT_TCP_NODELAY, 1);
-    if (!s.options.url.user.empty())
-        mosquitto_username_pw_set(s.mosq, s.options.url.user.c_str(),
-                                  s.options.url.password.empty() ? nullptr : s.options.url.password.c_str());
+    s.mosq = detail::new_client(id, s.options.url.user, s.options.url.password, &s);
     const std::string offline = codec::encode_presence(false, s.session);
     const std::string presence = codec::presenter_topic(s.root);
     mosquitto_will_set(s.mosq, presence.c_str(), static_cast<int>(offline.size()), offline.data(), 1, true);
