@@ -23,6 +23,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 
 namespace livedeck::follow {
@@ -42,7 +43,9 @@ struct Follower::Impl {
     std::deque<codec::Batch> inbox;
     std::size_t inbox_events = 0;
     bool inbox_overflow = false;
-    std::optional<codec::State> state;          // the latest state received
+    // The latest state received: shared, so that a frame takes it without
+    // copying (it may hold a long run's whole trace).
+    std::shared_ptr<const codec::State> state;
     std::map<std::string, std::filesystem::path> decks;  // deck id -> its text, written under work_dir
     std::deque<std::string> deck_order;                   // oldest first: at most max_decks kept on disk
     static constexpr std::size_t max_decks = 8;
@@ -161,7 +164,7 @@ struct Follower::Impl {
             std::optional<codec::State> s = codec::decode_state(payload, error);
             if (!s) return refuse(topic, error);
             std::lock_guard lock(mutex);
-            state = std::move(*s);
+            state = std::make_shared<const codec::State>(std::move(*s));
             return;
         }
         case codec::Topic::Deck: {
@@ -315,7 +318,7 @@ struct Follower::Impl {
 
     bool poll(show::Presentation& show, double t) {
         std::map<std::string, std::filesystem::path> ready;
-        std::optional<codec::State> latest;
+        std::shared_ptr<const codec::State> latest;
         {
             std::lock_guard lock(mutex);
             for (codec::Batch& b : inbox) {
@@ -346,6 +349,9 @@ struct Follower::Impl {
                 // Usable: of the newest session heard from, and the events since it are all here.
                 const std::uint64_t newest = pending.empty() ? 0 : pending.back().session;
                 bool usable = latest && (newest == 0 || latest->session == newest);
+                // Never back: a state older than what is shown (kept from before a
+                // break-away, the broker away) waits for a newer one.
+                usable = usable && (latest->session != session || latest->seq >= applied);
                 if (usable)
                     for (const codec::Batch& b : pending)
                         if (b.session == latest->session && b.last_seq() > latest->seq) {

@@ -18,6 +18,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <iostream>
+#include <utility>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -45,8 +47,14 @@ struct Item {
 // What a run looks like to a follower joining now.
 struct RunMirror {
     std::string run;     // its run line
-    std::string traces;  // its trace lines so far
+    std::string traces;  // its trace lines so far, up to max_mirrored_trace
+    bool cut = false;    // it had more
 };
+
+// A run's trace kept for the state: half the state's cap, so that the current
+// slide's run always fits (a 50,000-animal run writes some 150,000 lines).
+// Followers that join later see such a run as far as this went.
+constexpr std::size_t max_mirrored_trace = codec::max_state_bytes / 2;
 
 std::optional<std::string> read_file(const std::filesystem::path& path, std::size_t cap, std::string& error) {
     std::error_code ec;
@@ -85,6 +93,7 @@ struct Publisher::Impl {
     std::mutex mutex;
     std::condition_variable wake;
     std::deque<Item> queue;
+    std::uint64_t skipped = 0;  // trace events dropped on a full queue: a hole in the numbers
     bool urgent = false;
     bool stopping = false;
     bool republish = false;  // (re)connected: presence, deck, state again
@@ -170,7 +179,13 @@ struct Publisher::Impl {
             break;
         case EventType::DemoRun: runs[e.slide] = RunMirror{line, {}}; break;
         case EventType::Trace:
-            if (auto it = runs.find(e.slide); it != runs.end()) it->second.traces += line;
+            if (auto it = runs.find(e.slide); it != runs.end()) {
+                if (it->second.traces.size() + line.size() <= max_mirrored_trace)
+                    it->second.traces += line;
+                else if (!std::exchange(it->second.cut, true))
+                    std::cerr << "livedeck: the run on slide " << e.slide + 1 << " has more trace than the "
+                              << (max_mirrored_trace >> 20) << " MB kept for late followers: they see it as far as that\n";
+            }
             break;
         default: break;
         }
@@ -268,7 +283,11 @@ struct Publisher::Impl {
 
     void add_line(std::string line) {
         if (line.empty()) return;
-        if (line.size() + 512 > codec::max_batch_bytes) {  // cannot travel: followers resync from the state
+        if (line.size() + 512 > codec::max_batch_bytes) {
+            // Cannot travel: it takes its number all the same, so that
+            // followers see the hole and resync from the state.
+            flush_batch();
+            ++seq;
             std::lock_guard lock(status_mutex);
             ++status.dropped;
             return;
@@ -301,7 +320,8 @@ struct Publisher::Impl {
         if (!connected()) return;
         const std::string payload = codec::encode_state(session, seq, now(), deck_id, state_lines());
         if (payload.size() <= codec::max_state_bytes && publish(codec::state_topic(root), payload, true))
-            state_dirty = state_urgent = false;
+            state_dirty = false;
+        state_urgent = false;  // (too big, or not sent: tried again at the state's pace, not every turn)
         last_state = Steady::now();
         last_state_bytes = payload.size();
     }
@@ -313,11 +333,13 @@ struct Publisher::Impl {
         std::deque<Item> items;
         for (;;) {
             bool again = false;
+            std::uint64_t skip = 0;
             {
                 std::unique_lock lock(mutex);
                 wake.wait_for(lock, batch, [&] { return stopping || urgent || republish; });
                 if (stopping) break;
                 items.swap(queue);
+                skip = std::exchange(skipped, 0);
                 urgent = false;
                 again = republish;
                 republish = false;
@@ -341,6 +363,8 @@ struct Publisher::Impl {
             }
             items.clear();
             flush_batch();
+            seq += skip;  // dropped on a full queue: a hole that followers see, and resync over
+            skip = 0;
             if (state_dirty && (state_urgent || Steady::now() - last_state >= state_every)) publish_state();
             // Unchanged, the state is still sent again now and then: its time
             // is how a late follower sets its clock to the presenter's, and an
@@ -382,7 +406,13 @@ struct Publisher::Impl {
         self->set_link(Link::Lost, "connection lost (" + detail::why(rc) + "); reconnecting");
     }
 
-    void on_publish() { --in_flight; }
+    // (Clamped: messages libmosquitto re-sends after a reconnect were counted
+    // before it, when on_connect set the count back to zero.)
+    void on_publish() {
+        int n = in_flight.load();
+        while (n > 0 && !in_flight.compare_exchange_weak(n, n - 1)) {
+        }
+    }
 
     void on_message(const mosquitto_message* m) {
         Impl* self = this;
@@ -462,7 +492,11 @@ void Publisher::on_event(const show::SessionEvent& event) {
     Item item{event, {}};
     if (event.type == EventType::DeckLoaded) item.deck = s.deck_job();
     std::lock_guard lock(s.mutex);
-    if (s.queue.size() >= s.options.max_queue) {
+    // Full (a broker that does not keep up): a trace event is dropped, and
+    // leaves a hole in the numbers so that followers resync; the presenter's
+    // own actions (slides, steps, runs) are few and always kept.
+    if (s.queue.size() >= s.options.max_queue && event.type == EventType::Trace) {
+        ++s.skipped;
         std::lock_guard status_lock(s.status_mutex);
         ++s.status.dropped;
         return;

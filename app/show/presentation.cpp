@@ -474,6 +474,10 @@ void Presentation::replay_trace(int index, const demos::Event& event, std::strin
         if (actors[id].empty()) actors[id] = actor;
     }
     std::vector<demos::Event>& events = it->second.events;
+    // From outside (a recording, a publisher that never stops): a run keeps at
+    // most this many events; a 50,000-animal run has about 200,000.
+    constexpr std::size_t max_replayed_events = 2'000'000;
+    if (events.size() >= max_replayed_events) return;
     demos::Event e = event;
     if (!events.empty()) e.t = std::max(e.t, events.back().t);  // times never go back
     events.push_back(std::move(e));
