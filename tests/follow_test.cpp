@@ -11,6 +11,7 @@
 //   [SECTION] Publisher to follower
 //   [SECTION] Security and junk
 //   [SECTION] A broker that goes away; two brokers bridged
+//   [SECTION] A host that is slow to look up; a broker that cannot start
 #include <gtest/gtest.h>
 
 #include <mosquitto.h>
@@ -18,9 +19,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "follow/codec.hpp"
 #include "follow/follow.hpp"
+#include "follow/mqtt_support.hpp"
 #include "show/presentation.hpp"
 #include "test_support.hpp"
 
@@ -493,4 +496,106 @@ TEST(Follow, TwoBrokersBridgedCarryEveryEvent) {
     const follow::FollowerStatus s = audience.follower.status();
     EXPECT_EQ(s.resyncs, 1u) << "no event lost on the way: no gap to resync";
     EXPECT_EQ(s.rejected, 0u);
+}
+
+// [SECTION] A host that is slow to look up; a broker that cannot start
+
+
+// A name server that does not answer holds getaddrinfo 5-30 s, and the
+// Publisher's and Follower's destructors (stop()) run on the UI thread: stop()
+// must not wait for the lookup. The slow name server is a lookup held until
+// the test lets it go (no name server here can be made slow on demand).
+TEST(Follow, StopDoesNotWaitForAHostLookupThatHangs) {
+    auto asked = std::make_shared<std::promise<void>>();
+    std::future<void> was_asked = asked->get_future();
+    auto release = std::make_shared<std::promise<void>>();
+    std::shared_future<void> released = release->get_future().share();
+    auto answered = std::make_shared<std::promise<void>>();
+    std::future<void> was_answered = answered->get_future();
+    const follow::detail::Resolver held = [=](const std::string& host) {
+        EXPECT_EQ(host, "name-server-does-not-answer.example");
+        asked->set_value();
+        released.wait();
+        answered->set_value();
+        return follow::detail::Lookup{{"127.0.0.1"}, {}};
+    };
+    follow::detail::lib_init();
+    int failures = 0;
+    mosquitto* mosq = follow::detail::new_client("livedeck-test-slow-lookup", "", "", nullptr);
+    {
+        follow::detail::Loop loop;
+        loop.start(mosq, "name-server-does-not-answer.example", follow::free_port(), 10,
+                   [&](const std::string&) { ++failures; }, 1, held);
+        ASSERT_EQ(was_asked.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+        const double t0 = now();
+        loop.stop();
+        EXPECT_LT(now() - t0, 2.0) << "stop() waited for the lookup";
+    }
+    mosquitto_destroy(mosq);  // the lookup's thread never touches the client
+    EXPECT_EQ(failures, 0);
+    release->set_value();  // the lookup ends after its loop and client are gone
+    EXPECT_EQ(was_answered.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+}
+
+// The loop looks the host up itself and hands libmosquitto the address: a
+// name (not an address) still reaches the broker.
+TEST(Follow, AHostNameIsLookedUpAndReached) {
+    follow::BrokerOptions o;
+    o.bind = "127.0.0.1";
+    follow::Broker broker(o);
+    follow::Url presenter_url = broker.presenter_url();
+    presenter_url.host = "localhost";
+    follow::Url follower_url = broker.follower_url();
+    follower_url.host = "localhost";
+    Presenter presenter(talk_deck("byname"), presenter_url);
+    ASSERT_TRUE(presenter.connected(15)) << presenter.publisher.status().message;
+    Audience audience(follower_url);
+    ASSERT_TRUE(audience.on_slide(0, 3));
+    presenter.show.apply({CommandKind::Next}, now());
+    ASSERT_TRUE(audience.on_slide(1));
+}
+
+// A broker that does not start (a bad configuration line) leaves no private
+// dir behind: its password file and configuration go with the exception.
+TEST(Follow, ABrokerThatDoesNotStartLeavesNoFilesBehind) {
+    const std::filesystem::path tmp = std::filesystem::path(::testing::TempDir()) / "follow-broker-tmp";
+    std::filesystem::remove_all(tmp);
+    std::filesystem::create_directories(tmp);
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old ? old : "";
+    ASSERT_EQ(::setenv("TMPDIR", tmp.c_str(), 1), 0);
+    follow::BrokerOptions o;
+    o.extra_config = "no_such_mosquitto_option 1";
+    std::string error;
+    try {
+        follow::Broker broker(o);
+    } catch (const std::runtime_error& e) {
+        error = e.what();
+    }
+    if (old)
+        ::setenv("TMPDIR", saved.c_str(), 1);
+    else
+        ::unsetenv("TMPDIR");
+    EXPECT_NE(error.find("did not start"), std::string::npos) << error;
+    EXPECT_TRUE(std::filesystem::is_empty(tmp)) << "left behind: "
+                                                << std::filesystem::directory_iterator(tmp)->path().string();
+}
+
+// A broker whose program cannot be run says why, and leaves nothing behind either.
+TEST(Follow, ABrokerProgramThatCannotRunSaysWhy) {
+    const std::filesystem::path tmp = std::filesystem::path(::testing::TempDir()) / "follow-broker-noexec";
+    std::filesystem::remove_all(tmp);
+    std::filesystem::create_directories(tmp);
+    const std::filesystem::path program = tmp / "not-a-program";
+    std::ofstream(program) << "not a program\n";
+    follow::BrokerOptions o;
+    o.program = program;  // exists, but not executable
+    std::string error;
+    try {
+        follow::Broker broker(o);
+    } catch (const std::runtime_error& e) {
+        error = e.what();
+    }
+    EXPECT_NE(error.find("cannot start " + program.string() + ": " + std::strerror(EACCES)), std::string::npos)
+        << error;
 }

@@ -1,6 +1,7 @@
-// The embedded broker: Debian's mosquitto as a child process, configured by
-// us in a private temp dir (mosquitto.conf, a password file in mosquitto's
-// $7$ format, an ACL), with its log drained by a thread of ours.
+// The embedded broker: Debian's mosquitto as a child process (it gets
+// SIGTERM when we die, even by SIGKILL), configured by us in a private temp
+// dir (mosquitto.conf, a password file in mosquitto's $7$ format, an ACL),
+// with its log drained by a thread of ours.
 //
 // Index
 //   [SECTION] Files (password, ACL, configuration)
@@ -13,9 +14,10 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -175,6 +177,64 @@ struct Broker::Drain {
     }
 };
 
+namespace {
+
+// Starts `argv` with stdout and stderr on `out`, as a child that gets
+// SIGTERM when we die (a crash, SIGKILL): the broker never outlives the
+// talk. The death signal follows the thread that forks, so a Broker is made
+// on a thread that lives as long as it (livedeck: the main thread).
+// Returns the child's pid; throws with the reason when it cannot be started.
+pid_t spawn_tied(char* const argv[], int out) {
+    // A pipe that exec closes: the child writes its errno there when exec fails.
+    int status_fds[2];
+    if (::pipe2(status_fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+    const pid_t parent = ::getpid();
+    sigset_t all;
+    sigset_t old;
+    ::sigfillset(&all);
+    ::pthread_sigmask(SIG_SETMASK, &all, &old);  // no handler of ours runs in the child
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        // The child: async-signal-safe calls only.
+        int e = 0;
+        if (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) e = errno;
+        if (!e && ::getppid() != parent) ::_exit(0);  // we died already, before the prctl
+        for (int sig = 1; !e && sig < NSIG; ++sig) ::signal(sig, SIG_DFL);  // fails (harmlessly) for KILL, STOP
+        if (!e && (::dup2(out, 1) < 0 || ::dup2(out, 2) < 0)) e = errno;
+        if (!e && out <= 2 && ::fcntl(out, F_SETFD, 0) < 0) e = errno;
+        sigset_t none;
+        ::sigemptyset(&none);
+        if (!e) ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
+        if (!e) {
+            ::execve(argv[0], argv, environ);
+            e = errno;
+        }
+        while (::write(status_fds[1], &e, sizeof e) < 0 && errno == EINTR) {
+        }
+        ::_exit(127);
+    }
+    const int fork_errno = errno;
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    ::close(status_fds[1]);
+    if (pid < 0) {
+        ::close(status_fds[0]);
+        throw std::runtime_error(std::string("cannot start ") + argv[0] + ": fork: " + std::strerror(fork_errno));
+    }
+    int child_errno = 0;
+    ssize_t n;
+    do n = ::read(status_fds[0], &child_errno, sizeof child_errno);
+    while (n < 0 && errno == EINTR);
+    ::close(status_fds[0]);
+    if (n == 0) return pid;  // exec closed the pipe: it runs
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    throw std::runtime_error(std::string("cannot start ") + argv[0] + ": " +
+                             (n == sizeof child_errno ? std::strerror(child_errno) : "it failed before exec"));
+}
+
+}  // namespace
+
 Broker::Broker(BrokerOptions options) : options_(std::move(options)) {
     std::error_code ec;
     if (!std::filesystem::exists(options_.program, ec))
@@ -184,48 +244,52 @@ Broker::Broker(BrokerOptions options) : options_(std::move(options)) {
     std::string templ = (std::filesystem::temp_directory_path() / "livedeck-broker-XXXXXX").string();
     if (!::mkdtemp(templ.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
     dir_ = templ;
-    write_file(dir_ / "passwd", password_line(options_.user, options_.password));
-    write_file(dir_ / "acl", acl_text(options_));
+    // If starting fails, no destructor runs: no child and no password file may be left behind.
+    try {
+        write_file(dir_ / "passwd", password_line(options_.user, options_.password));
+        write_file(dir_ / "acl", acl_text(options_));
 
-    const bool any_port = options_.port == 0;
-    for (int attempt = 0;; ++attempt) {
-        port_ = any_port ? free_port(options_.bind) : options_.port;
-        write_file(dir_ / "mosquitto.conf", config_text(options_, dir_, port_));
-        int pipe_fds[2];
-        if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
-        posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
-        const std::string program = options_.program.string();
-        const std::string conf = (dir_ / "mosquitto.conf").string();
-        char* argv[] = {const_cast<char*>(program.c_str()), const_cast<char*>("-c"), const_cast<char*>(conf.c_str()),
-                        nullptr};
-        pid_t pid = -1;
-        const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, environ);
-        posix_spawn_file_actions_destroy(&actions);
-        ::close(pipe_fds[1]);
-        if (spawned != 0) {
-            ::close(pipe_fds[0]);
-            throw std::runtime_error("cannot start " + program + ": " + std::strerror(spawned));
+        const bool any_port = options_.port == 0;
+        for (int attempt = 0;; ++attempt) {
+            port_ = any_port ? free_port(options_.bind) : options_.port;
+            write_file(dir_ / "mosquitto.conf", config_text(options_, dir_, port_));
+            int pipe_fds[2];
+            if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+            const std::string program = options_.program.string();
+            const std::string conf = (dir_ / "mosquitto.conf").string();
+            char* argv[] = {const_cast<char*>(program.c_str()), const_cast<char*>("-c"), const_cast<char*>(conf.c_str()),
+                            nullptr};
+            pid_t pid = -1;
+            try {
+                pid = spawn_tied(argv, pipe_fds[1]);
+            } catch (...) {
+                ::close(pipe_fds[0]);
+                ::close(pipe_fds[1]);
+                throw;
+            }
+            ::close(pipe_fds[1]);
+            pid_ = pid;
+            drain_ = std::make_unique<Drain>();
+            drain_->fd = pipe_fds[0];
+            drain_->thread = std::thread([d = drain_.get()] { d->loop(); });
+            bool ok = false;
+            {
+                std::unique_lock lock(drain_->mutex);
+                drain_->changed.wait_for(lock, std::chrono::duration<double>(options_.start_timeout),
+                                         [&] { return drain_->running || drain_->closed; });
+                ok = drain_->running && !drain_->closed;
+            }
+            if (ok) return;
+            const std::string log = this->log();
+            kill();
+            if (any_port && attempt < 4 && log.find("in use") != std::string::npos) continue;  // lost the race for the port
+            throw std::runtime_error("mosquitto did not start on " + options_.bind + ":" + std::to_string(port_) + ": " +
+                                     (log.empty() ? std::string("no output") : log));
         }
-        pid_ = pid;
-        drain_ = std::make_unique<Drain>();
-        drain_->fd = pipe_fds[0];
-        drain_->thread = std::thread([d = drain_.get()] { d->loop(); });
-        bool ok = false;
-        {
-            std::unique_lock lock(drain_->mutex);
-            drain_->changed.wait_for(lock, std::chrono::duration<double>(options_.start_timeout),
-                                     [&] { return drain_->running || drain_->closed; });
-            ok = drain_->running && !drain_->closed;
-        }
-        if (ok) return;
-        const std::string log = this->log();
+    } catch (...) {
         kill();
-        if (any_port && attempt < 4 && log.find("in use") != std::string::npos) continue;  // lost the race for the port
-        throw std::runtime_error("mosquitto did not start on " + options_.bind + ":" + std::to_string(port_) + ": " +
-                                 (log.empty() ? std::string("no output") : log));
+        std::filesystem::remove_all(dir_, ec);
+        throw;
     }
 }
 

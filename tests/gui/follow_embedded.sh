@@ -4,15 +4,18 @@
 # password, read-only anonymous followers), prints the URL followers use,
 # and stops the broker when the talk ends. A follower with that URL follows,
 # also a blackout (B); `browse DECK --follow URL` follows until a key breaks
-# away, and J rejoins.
+# away, and J rejoins. The broker dies with the presenter, even one killed
+# with SIGKILL (a crash).
 # Usage: follow_embedded.sh LIVEDECK DECK   (inside xvfb-run -s "-screen 0 2560x720x24")
 set -euo pipefail
 livedeck=$1
 deck=$2
 work=$(mktemp -d)
-presenter= follower=
+presenter= follower= broker_pid=
 cleanup() {
   for p in $presenter $follower; do kill -9 "$p" 2>/dev/null || true; done
+  # The broker gets SIGTERM when the presenter dies; this one too, in case.
+  [ -n "$broker_pid" ] && { kill "$broker_pid" 2>/dev/null || true; }
   [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -108,4 +111,21 @@ for name in follower presenter; do
   printf -v "$name" '%s' ""
 done
 kill -0 "$broker_pid" 2>/dev/null && fail "the embedded broker outlived the talk"
+
+# A presenter that crashes (SIGKILL: no destructor runs) takes its broker with it.
+gone() {  # gone PID: not running (a zombie that no init reaps counts as gone)
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 0
+  [[ $state == Z* ]]
+}
+"$livedeck" --single-window --publish "$deck" >"$work/crashed.log" 2>&1 &
+presenter=$!
+window "$presenter" '^livedeck - ' 0 >/dev/null
+broker_pid=$(pgrep -P "$presenter" -x mosquitto) || fail "no mosquitto child of the second presenter"
+kill -9 "$presenter"
+wait "$presenter" 2>/dev/null || true
+presenter=
+for _ in $(seq 50); do gone "$broker_pid" && break; sleep 0.1; done
+gone "$broker_pid" || fail "the embedded broker outlived a presenter killed with SIGKILL"
+broker_pid=
 echo "embedded broker test passed"
