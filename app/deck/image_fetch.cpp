@@ -341,6 +341,10 @@ private:
 };
 
 Registry& registry() {
+    // curl (and so OpenSSL) set up first: OpenSSL's clean-up at exit then runs
+    // after this registry's end has joined its threads. The other way round,
+    // a thread that ended after OpenSSL's clean-up left its state behind.
+    curl_ready();
     static Registry r;
     return r;
 }
