@@ -337,6 +337,20 @@ Deck parse(std::string_view text, const std::string& file, const std::filesystem
             deck.diagnostics.push_back({file, line_of(text, *bad),
                                         std::string("not UTF-8 (byte ") + hex + "): save the deck as UTF-8"});
         }
+        // A carriage return alone (an old Mac line ending, or junk) would end a
+        // line for the Markdown parser and not for the slide splitter, and
+        // the two would number lines differently: it is read as a space.
+        std::string without_lone_cr;
+        for (std::size_t i = text.find('\r'); i != std::string_view::npos; i = text.find('\r', i + 1)) {
+            if (i + 1 < text.size() && text[i + 1] == '\n') continue;
+            if (without_lone_cr.empty()) {
+                deck.warnings.push_back({file, line_of(text, i),
+                                         "a carriage return without a line feed (an old Mac line ending?) is read as a space"});
+                without_lone_cr.assign(text);
+            }
+            without_lone_cr[i] = ' ';
+        }
+        if (!without_lone_cr.empty()) text = without_lone_cr;
         const std::vector<std::string_view> lines = split_lines(text);
         // The front matter first: it may ask for `---` separators in a
         // deck that ends its slides with `<!-- end_slide -->`.
