@@ -571,6 +571,19 @@ TEST(DeckMarkdown, ALoneCarriageReturnIsASpaceAndLinesCountOneWay) {
     for (const auto& problem : d.diagnostics) EXPECT_EQ(problem.line, 4) << problem.str();
 }
 
+// Found by fuzz_deck: md4c gives an indented line of an HTML block in two
+// pieces (the indent, then the rest), and each indented line was counted
+// twice, so an image below them was placed lines too low (past the deck's
+// end in the fuzzer's input, whose `<?` made one HTML block of it all).
+TEST(DeckMarkdown, IndentedLinesInRawHtmlCountOnce) {
+    auto d = parse("# A\n\n<div>\n   one\n      two\n\n  three\n<img src=\"x.png\">\n</div>\n");
+    ASSERT_EQ(d.diagnostics.size(), 1u);  // x.png is missing, said at its line
+    EXPECT_EQ(d.diagnostics[0].line, 8) << d.diagnostics[0].str();
+    d = parse("<?php\n  a\n    b\n\n  c\n<img src=\"y.png\">\n");  // one HTML block to the end
+    ASSERT_EQ(d.diagnostics.size(), 1u);
+    EXPECT_EQ(d.diagnostics[0].line, 6) << d.diagnostics[0].str();
+}
+
 // A FIFO would block the open: a deck or an image must be a regular file.
 TEST(DeckRobustness, AFifoIsNeitherADeckNorAnImage) {
     const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "livedeck_fifo";

@@ -322,7 +322,6 @@ std::optional<std::size_t> invalid_utf8(std::string_view text) {
 Deck parse(std::string_view text, const std::string& file, const std::filesystem::path& base_dir,
            const DemoValidator& validate_demo) {
     Deck deck;
-    const int last_line = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
     try {
         deck.path = file;
         // A byte-order mark is not a character of the first slide.
@@ -377,25 +376,6 @@ Deck parse(std::string_view text, const std::string& file, const std::filesystem
         deck.diagnostics.push_back({file, 0, std::string("cannot parse deck: ") + e.what()});
     } catch (...) {
         deck.diagnostics.push_back({file, 0, "cannot parse deck"});
-    }
-    // Every line said is a line of the file. (fuzz_deck still finds inputs,
-    // images in raw HTML among invalid bytes, whose line md4c's text puts
-    // past the end: the last line is the nearest true answer.)
-    auto clamp = [&](int& line) { line = std::min(line, last_line); };
-    for (Diagnostic& d : deck.diagnostics) clamp(d.line);
-    for (Diagnostic& w : deck.warnings) clamp(w.line);
-    std::function<void(std::vector<Block>&)> blocks = [&](std::vector<Block>& list) {
-        for (Block& b : list) {
-            clamp(b.line);
-            for (ListItem& item : b.items) blocks(item.blocks);
-            blocks(b.children);
-            for (Column& c : b.columns) blocks(c.blocks);
-        }
-    };
-    for (Slide& s : deck.slides) {
-        blocks(s.blocks);
-        for (Diagnostic& d : s.errors) clamp(d.line);
-        for (Diagnostic& w : s.warnings) clamp(w.line);
     }
     return deck;
 }

@@ -35,6 +35,8 @@ struct Frame {
     std::vector<Block> images; // P, H, TH, TD, TABLE: images met inline
     std::string html;          // HTML: the raw text
     int html_line = 0;         // HTML: the line of its last text
+    int html_breaks = 0;       // HTML: line ends in `html` up to that text
+    int html_total = 0;        // HTML: line ends in `html`
     Align align = Align::Default;  // TH, TD
 };
 
@@ -476,13 +478,24 @@ private:
         Frame& cur = top();
         if (cur.type == MD_BLOCK_HTML) {
             if (line) {
+                // md4c ends each line with a "\n" of its own, but its text
+                // may come in pieces (an indent, then the rest): count the
+                // line ends since the last line, and add only those missing,
+                // so that html_blocks() counts lines as the file does.
                 if (cur.block.line == 0) cur.block.line = line;
-                if (cur.html_line && line > cur.html_line && !cur.html.empty() && cur.html.back() != '\n')
-                    cur.html += '\n';
+                if (cur.html_line) {
+                    const int missing = line - cur.html_line - (cur.html_total - cur.html_breaks);
+                    if (missing > 0) {
+                        cur.html.append(static_cast<size_t>(missing), '\n');
+                        cur.html_total += missing;
+                    }
+                }
                 cur.html_line = line;
+                cur.html_breaks = cur.html_total;
                 note_line(line);
             }
             cur.html += t;
+            cur.html_total += static_cast<int>(std::count(t.begin(), t.end(), '\n'));
             return;
         }
         if (cur.type == MD_BLOCK_CODE) {
