@@ -5,6 +5,7 @@
 // written. The bytes arrive in pieces whose size the first byte picks, so
 // the parser also resumes mid-line, as it does over TCP.
 #include "farm/exchange.hpp"
+#include "farm/h2.hpp"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -87,6 +88,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) return 0;
     // 1, 2, ... 64 bytes a read, or 0: everything at once.
     const std::size_t piece = data[0] % 65 == 0 ? size : data[0] % 65;
+    // Whether the connection would go to HTTP/2 (server.cpp reads its first
+    // bytes for this), for every prefix the reads could stop at.
+    for (std::size_t n = 0; n <= std::min<std::size_t>(size - 1, h2::preface.size()); ++n)
+        (void)h2::classify({reinterpret_cast<const char*>(data + 1), n});
     Wire wire(data + 1, size - 1, piece);
     beast::flat_buffer buffer;
     for (;;) {
@@ -100,6 +105,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             auto res = exchange::bad_request(ec);
             send(wire, res);
             break;
+        }
+        // An `Upgrade: h2c` request is checked as server.cpp checks it (its
+        // HTTP/2 frames are nghttp2's to read, not fuzzed here).
+        const auto& req = parser.get();
+        const auto settings = req["HTTP2-Settings"];
+        const auto upgrade_to = req[http::field::upgrade];
+        const auto method = req.method_string();
+        const auto target = req.target();
+        if (auto upgrade = h2::wants_upgrade({upgrade_to.data(), upgrade_to.size()}, {settings.data(), settings.size()},
+                                             {method.data(), method.size()}, {target.data(), target.size()})) {
+            if (upgrade->settings.size() > settings.size()) {
+                std::fprintf(stderr, "fuzz_farm_request: decoded SETTINGS longer than their base64url\n");
+                std::abort();
+            }
         }
         auto [res, wait] = exchange::answer(parser.get(), std::chrono::milliseconds(2000));
         if (wait < std::chrono::milliseconds(0) || wait > std::chrono::seconds(60)) {

@@ -9,7 +9,7 @@ packages=(
   # UI, window, GL
   libimgui-dev libglfw3-dev python3-glad libegl-dev libgl-dev libegl-mesa0 libglx-mesa0 libgl1-mesa-dri
   # demos: HTTP client, event loop and HTTP server
-  libcurl4-openssl-dev libboost-dev
+  libcurl4-openssl-dev libboost-dev libnghttp2-dev
   # deck: Markdown, front matter (YAML), highlighting (KDE's syntax definitions), images (PNG/JPEG, GIF, WebP, SVG), fonts
   libmd4c-dev libyaml-cpp-dev libkf5syntaxhighlighting-dev libstb-dev libpng-dev libfreetype-dev libfontconfig-dev
   libgif-dev libwebp-dev librsvg2-dev

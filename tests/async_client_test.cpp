@@ -11,13 +11,17 @@
 #include <boost/asio/coroutine.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -423,6 +427,68 @@ TEST(AsyncClient, RunningOutOfFileDescriptorsFailsThoseRequestsOnly) {
     io.run();
     EXPECT_FALSE(again.error);
     EXPECT_EQ(again.body, noise_of("cow"));
+}
+
+
+// Over HTTP/2, each connection carries max_streams requests at once: 2,500
+// requests take three connections (one probe opens each), and still all wait
+// out the same delay together.
+TEST(AsyncClient, Http2CarriesThousandsOfRequestsOnAFewConnections) {
+    constexpr int count = 2500;
+    constexpr auto delay = 500ms;
+    Server server("127.0.0.1", 0, delay);
+    net::io_context io;
+    AsyncClient client(io, {.http2 = true, .max_streams = 1000});
+    std::vector<Result> results(count);
+    const char* names[3] = {"cow", "pig", "duck"};
+    const auto start = Clock::now();
+    for (int i = 0; i < count; ++i) client.async_get(server.url() + "/" + names[i % 3], record(results[i]));
+    io.run();
+    const auto total = since(start);
+    int ok = 0;
+    for (int i = 0; i < count; ++i) {
+        EXPECT_EQ(results[i].calls, 1);
+        if (!results[i].error && results[i].body == noise_of(names[i % 3])) ++ok;
+        else if (results[i].error) ADD_FAILURE() << results[i].fetch_error();
+        EXPECT_GE(results[i].done - start, delay);
+    }
+    EXPECT_EQ(ok, count);
+    EXPECT_EQ(client.connections(), 3u);
+    EXPECT_LT(total, 3 * delay * livedeck::test::sanitizer_slowdown);
+}
+
+// A server that will not upgrade (here: one that answers every request in
+// HTTP/1.1, once per connection) gets the requests in HTTP/1.1.
+TEST(AsyncClient, Http2FallsBackToHttp11WhenTheServerWillNotUpgrade) {
+    net::io_context server_io;
+    tcp::acceptor listener(server_io, {net::ip::make_address("127.0.0.1"), 0});
+    const std::string base = "http://127.0.0.1:" + std::to_string(listener.local_endpoint().port()) + "/animals";
+    constexpr int requests = 3;
+    std::thread server([&] {
+        for (int i = 0; i < requests + 1; ++i) {  // the probe, then each request
+            boost::system::error_code ec;
+            auto socket = listener.accept(ec);
+            if (ec) return;  // shut down below: the client made fewer connections
+            std::string head;
+            net::read_until(socket, net::dynamic_buffer(head), "\r\n\r\n", ec);
+            const std::string body = head.starts_with("GET /animals/ ") ? "Welcome to the farm!" : "Moo!";
+            const std::string reply = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                                      "\r\nConnection: close\r\n\r\n" + body;
+            net::write(socket, net::buffer(reply), ec);
+        }
+    });
+    net::io_context io;
+    AsyncClient client(io, {.timeout = 5s, .http2 = true});
+    Result results[requests];
+    for (auto& result : results) client.async_get(base + "/cow", record(result));
+    io.run();
+    ::shutdown(listener.native_handle(), SHUT_RDWR);  // wakes a blocked accept()
+    server.join();
+    for (const auto& result : results) {
+        EXPECT_FALSE(result.error) << result.fetch_error();
+        EXPECT_EQ(result.body, "Moo!");
+    }
+    EXPECT_EQ(client.connections(), static_cast<std::size_t>(requests + 1));
 }
 
 }  // namespace

@@ -149,10 +149,10 @@ struct Publisher::Impl {
         job.deck = show.deck().path;
         job.images = session::deck_images(show.deck());
         // And the files demos read their animals from (animals=@FILE), inside the deck's folder.
-        for (const deck::Slide& slide : show.deck().slides) {
-            if (!slide.demo) continue;
-            const auto it = slide.demo->params.find("animals");
-            if (it == slide.demo->params.end() || it->second.empty() || it->second[0] != '@') continue;
+        for (const deck::Slide& each : show.deck().slides) {
+            if (!each.demo) continue;
+            const auto it = each.demo->params.find("animals");
+            if (it == each.demo->params.end() || it->second.empty() || it->second[0] != '@') continue;
             const std::filesystem::path file = std::filesystem::path(it->second.substr(1)).lexically_normal();
             if (file.empty() || file.is_absolute() || *file.begin() == "..") continue;
             if (std::find(job.images.begin(), job.images.end(), file) == job.images.end()) job.images.push_back(file);

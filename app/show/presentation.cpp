@@ -65,7 +65,6 @@ namespace {
 // What `check` adds to loading: a full decode of every image (a truncated
 // file has a good header), and runs this machine cannot serve at once.
 void deep_check(deck::Deck& d, const std::filesystem::path& deck_path) {
-    const long budget = demos::request_budget(true);
     std::function<void(const std::vector<deck::Block>&)> images = [&](const std::vector<deck::Block>& blocks) {
         for (const deck::Block& b : blocks) {
             if (b.kind == deck::BlockKind::Image && !deck::image_problem(b.image_path)) {
@@ -83,15 +82,18 @@ void deep_check(deck::Deck& d, const std::filesystem::path& deck_path) {
     };
     for (const deck::Slide& slide : d.slides) {
         images(slide.blocks);
-        if (!slide.demo || budget <= 0) continue;
-        demos::Params params;
+        if (!slide.demo) continue;
+        demos::Params params;  // with the embedded farm
         if (demos::apply_params(params, slide.demo->params, deck_path.parent_path())) continue;  // an error already
+        const long budget = demos::run_budget(params);
         const auto n = static_cast<long>(params.animals.size());
-        if (n > budget)
+        if (budget > 0 && n > budget)
             d.warnings.push_back({deck_path.string(), slide.demo->line,
                                   "animals: " + std::to_string(n) + " requests, but this machine keeps at most " +
-                                      std::to_string(budget) + " in flight (its open-files limit, with the farm in " +
-                                      "this process): the others queue, so the run takes " +
+                                      std::to_string(budget) + " in flight (" +
+                                      (demos::uses_http2(params) ? "over HTTP/2, for memory" :
+                                                                   "its open-files limit, with the farm in this process") +
+                                      "): the others queue, so the run takes " +
                                       std::to_string((n + budget - 1) / budget) + " rounds of the delay"});
     }
     auto by_line = [](const deck::Diagnostic& a, const deck::Diagnostic& b) { return a.line < b.line; };

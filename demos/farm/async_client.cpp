@@ -73,6 +73,7 @@ struct AsyncClient::Impl : std::enable_shared_from_this<Impl> {
     void start(std::string url, std::unique_ptr<detail::GetHandler> handler);
     void cancel();
     std::size_t pending() const { return transfers_.size() + queued_.size(); }
+    std::size_t connections() const { return connections_; }
 
 private:
     // One GET: its easy handle, its body so far and its handler.
@@ -80,9 +81,10 @@ private:
         std::uint64_t id = 0;
         std::string url;
         std::string body;
-        std::unique_ptr<detail::GetHandler> handler;
+        std::unique_ptr<detail::GetHandler> handler;  // none for the HTTP/2 probe
         Easy easy;
         int open_errno = 0;       // socket() failed (e.g. EMFILE) in on_open
+        std::size_t* opened = nullptr;  // the client's count of sockets opened
         std::string watch_error;  // the reactor would not watch its socket
         std::string what() const { return "GET " + url + ": "; }
     };
@@ -105,10 +107,14 @@ private:
 
     // Transfers.
     bool has_room() const {
-        return options_.max_in_flight <= 0 || transfers_.size() < static_cast<std::size_t>(options_.max_in_flight);
+        if (options_.http2 && probing_) return false;  // the rest wait for the probe's answer
+        const long cap = options_.http2 ? options_.max_in_flight_http2 : options_.max_in_flight;
+        return cap <= 0 || transfers_.size() < static_cast<std::size_t>(cap);
     }
     void launch(std::unique_ptr<Transfer> transfer);
     void launch_queued();
+    void launch_probe();
+    void probed(const Transfer& probe, CURLcode result);
     void pump_later();
     void finish(std::uint64_t id, CURLcode result);
     void fail(std::uint64_t id);
@@ -144,6 +150,11 @@ private:
     std::map<std::uint64_t, std::unique_ptr<Transfer>> transfers_;  // on curl's multi handle
     std::deque<std::unique_ptr<Transfer>> queued_;  // not started yet: no curl handle
     bool pump_posted_ = false;  // a launch_queued() is posted
+    // HTTP/2: how many requests the probed connections carry at once
+    // (launch_probe()), and whether a probe is out.
+    std::size_t h2_capacity_ = 0;
+    std::size_t connections_ = 0;  // sockets curl has opened
+    bool probing_ = false;
     Multi multi_;  // last: cleaned up first, while the state its callbacks touch still lives
 };
 
@@ -155,6 +166,7 @@ AsyncClient::Impl::Impl(net::io_context& io, Options options) : io_(io), options
     set(multi_.get(), CURLMOPT_SOCKETDATA, static_cast<void*>(this));
     set(multi_.get(), CURLMOPT_TIMERFUNCTION, &on_timer);
     set(multi_.get(), CURLMOPT_TIMERDATA, static_cast<void*>(this));
+    if (options_.http2) set(multi_.get(), CURLMOPT_MAX_CONCURRENT_STREAMS, options_.max_streams);
 }
 
 AsyncClient::Impl::~Impl() {
@@ -197,11 +209,46 @@ void AsyncClient::Impl::pump_later() {
 // Never called from inside a curl callback.
 void AsyncClient::Impl::launch_queued() {
     for (int n = 0; n < launch_batch && has_room() && !queued_.empty(); ++n) {
+        if (options_.http2 && transfers_.size() >= h2_capacity_) {
+            launch_probe();  // every connection is full: open one more
+            break;
+        }
         auto next = std::move(queued_.front());
         queued_.pop_front();
         launch(std::move(next));
     }
     pump_later();
+}
+
+// HTTP/2 (Upgrade: h2c): each connection opens with a request of its own,
+// alone, one the farm answers at once (its welcome), and the others wait.
+// Once the welcome has come over HTTP/2, max_streams requests may share the
+// connection; when every connection is full, the next probe opens another.
+// Why alone: curl 7.88 lets other requests onto a connection whose upgrade
+// is still under way, and they fail (curl/curl#11557, fixed in 8.2); with
+// prior knowledge instead, any reuse fails (#10634, fixed in 8.0). Why
+// several connections: curl keeps a connection's requests in a hash of 13
+// buckets, so ten thousand on one cost O(n^2). If a welcome does not come,
+// or not over HTTP/2, the rest go over HTTP/1.1 and say why they fail.
+void AsyncClient::Impl::launch_probe() {
+    auto probe = std::make_unique<Transfer>();
+    probe->id = ++next_id_;
+    std::string_view url = queued_.front()->url;
+    url = url.substr(0, url.find('?'));
+    probe->url = std::string(url.substr(0, url.rfind('/') + 1));  // http://host:port/animals/
+    probing_ = true;
+    launch(std::move(probe));
+}
+
+void AsyncClient::Impl::probed(const Transfer& probe, CURLcode result) {
+    probing_ = false;
+    long version = 0, status = 0;
+    curl_easy_getinfo(probe.easy.get(), CURLINFO_HTTP_VERSION, &version);
+    curl_easy_getinfo(probe.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    if (result == CURLE_OK && version == CURL_HTTP_VERSION_2_0 && status == 200)
+        h2_capacity_ += static_cast<std::size_t>(options_.max_streams);
+    else
+        options_.http2 = false;
 }
 
 void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
@@ -223,10 +270,13 @@ void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
         set(easy, CURLOPT_PRIVATE, static_cast<void*>(transfer.get()));
         set(easy, CURLOPT_OPENSOCKETFUNCTION, &on_open);
         set(easy, CURLOPT_OPENSOCKETDATA, static_cast<void*>(transfer.get()));
+        transfer->opened = &connections_;
         // The connection may outlive the transfer in curl's cache: close through us.
         set(easy, CURLOPT_CLOSESOCKETFUNCTION, &on_close);
         set(easy, CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
-        if (options_.fresh_connections) {
+        if (options_.http2) {
+            set(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));  // Upgrade: h2c
+        } else if (options_.fresh_connections) {
             set(easy, CURLOPT_FRESH_CONNECT, 1L);
             set(easy, CURLOPT_FORBID_REUSE, 1L);
             // Asking the farm to close first leaves TIME_WAIT on its side.
@@ -236,6 +286,12 @@ void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
             set(easy, CURLOPT_HTTPHEADER, close_header_.get());
         }
     } catch (const FetchError&) {
+        if (!transfer->handler) {  // the probe
+            probing_ = false;
+            options_.http2 = false;
+            pump_later();
+            return;
+        }
         transfer->handler->complete(std::current_exception(), {});
         return;
     }
@@ -248,6 +304,11 @@ void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
     if (auto rc = curl_multi_add_handle(multi_.get(), easy); rc != CURLM_OK) {
         auto failed = std::move(slot);
         transfers_.erase(id);
+        if (!failed->handler) {  // the probe
+            probed(*failed, CURLE_FAILED_INIT);
+            pump_later();
+            return;
+        }
         failed->handler->complete(
             std::make_exception_ptr(FetchError(failed->what() + "curl_multi_add_handle: " + curl_multi_strerror(rc))),
             {});
@@ -273,6 +334,11 @@ void AsyncClient::Impl::finish(std::uint64_t id, CURLcode result) {
     auto transfer = std::move(it->second);
     transfers_.erase(it);
     curl_multi_remove_handle(multi_.get(), transfer->easy.get());
+    if (!transfer->handler) {
+        probed(*transfer, result);
+        pump_later();
+        return;
+    }
     auto error = outcome(*transfer, result);
     transfer->handler->complete(error, error ? std::string{} : printable(transfer->body));
     transfer.reset();  // closes a fresh connection before the next one opens
@@ -288,9 +354,10 @@ void AsyncClient::Impl::cancel() {
     for (auto& transfer : waiting) transfer->handler->complete(std::make_exception_ptr(demos::Stopped{}), {});
     auto cancelled = std::move(transfers_);
     transfers_.clear();
+    probing_ = false;
     for (auto& [id, transfer] : cancelled) {
         curl_multi_remove_handle(multi_.get(), transfer->easy.get());
-        transfer->handler->complete(std::make_exception_ptr(demos::Stopped{}), {});
+        if (transfer->handler) transfer->handler->complete(std::make_exception_ptr(demos::Stopped{}), {});
     }
 }
 
@@ -365,12 +432,15 @@ curl_socket_t AsyncClient::Impl::on_open(void* clientp, curlsocktype purpose, cu
         transfer.open_errno = errno;
         return CURL_SOCKET_BAD;
     }
+    if (transfer.opened) ++*transfer.opened;
     return fd;
 }
 
 // curl closes a socket: the reactor lets go of the fd first.
 int AsyncClient::Impl::on_close(void* clientp, curl_socket_t s) noexcept {
-    static_cast<Impl*>(clientp)->forget(s);
+    auto& self = *static_cast<Impl*>(clientp);
+    self.forget(s);
+    self.h2_capacity_ = 0;  // HTTP/2: count again, one probe a connection
     return ::close(s);
 }
 
@@ -464,5 +534,7 @@ void AsyncClient::start(std::string url, std::unique_ptr<detail::GetHandler> han
 void AsyncClient::cancel() { impl_->cancel(); }
 
 std::size_t AsyncClient::pending() const { return impl_->pending(); }
+
+std::size_t AsyncClient::connections() const { return impl_->connections(); }
 
 }  // namespace livedeck::farm

@@ -5,6 +5,7 @@
 // bounded time for the coroutines to finish, then stops the io_context.
 #include "farm/farm.hpp"
 #include "farm/exchange.hpp"
+#include "farm/h2.hpp"
 
 // GCC 12 mistakes Asio's recycling allocator for awaitable frames for a
 // new/delete mismatch (chriskohlhoff/asio#1391 and friends); it is not one.
@@ -68,6 +69,7 @@ struct Connection {
         : stream(std::move(socket)), delay(stream.get_executor()) {}
 
     void close() {
+        if (http2) http2->close();
         beast::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
         stream.close();
@@ -76,6 +78,7 @@ struct Connection {
 
     beast::tcp_stream stream;
     net::steady_timer delay;
+    h2::Connection* http2 = nullptr;  // while the connection speaks HTTP/2
 };
 
 }  // namespace
@@ -179,6 +182,28 @@ struct Server::Impl {
         } unregister{connections, registered};
 
         beast::flat_buffer buffer;
+        // HTTP/2 (h2c, prior knowledge) or HTTP/1.1: the first bytes tell,
+        // and stay in the buffer for whichever reads on.
+        connection.stream.expires_after(options.read_timeout);
+        for (;;) {
+            const auto opening = h2::classify({static_cast<const char*>(buffer.data().data()), buffer.size()});
+            if (opening == h2::Opening::http1) break;
+            if (opening == h2::Opening::http2) {
+                h2::Limits limits;
+                limits.idle_timeout = options.read_timeout;
+                limits.write_timeout = options.write_timeout;
+                h2::Connection http2(connection.stream.release_socket(), delay, limits, h2_budget);
+                connection.http2 = &http2;
+                co_await http2.run(buffer);
+                connection.http2 = nullptr;
+                co_return;
+            }
+            beast::error_code ec;
+            const std::size_t n = co_await connection.stream.async_read_some(
+                buffer.prepare(h2::preface.size()), net::redirect_error(net::use_awaitable, ec));
+            if (ec || stopping) co_return;  // closed, reset or silent: nothing to answer
+            buffer.commit(n);
+        }
         for (;;) {
             exchange::RequestParser parser;
             exchange::limit(parser);
@@ -197,6 +222,30 @@ struct Server::Impl {
                 break;
             }
 
+            {
+                const auto& req = parser.get();
+                const auto method = req.method_string();
+                const auto target = req.target();
+                const auto settings = req["HTTP2-Settings"];
+                const auto upgrade = req[http::field::upgrade];
+                if (auto up = h2::wants_upgrade({upgrade.data(), upgrade.size()}, {settings.data(), settings.size()},
+                                                {method.data(), method.size()}, {target.data(), target.size()})) {
+                    static constexpr std::string_view switching =
+                        "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+                    connection.stream.expires_after(options.write_timeout);
+                    co_await net::async_write(connection.stream, net::buffer(switching),
+                                              net::redirect_error(net::use_awaitable, ec));
+                    if (ec) co_return;
+                    h2::Limits limits;
+                    limits.idle_timeout = options.read_timeout;
+                    limits.write_timeout = options.write_timeout;
+                    h2::Connection http2(connection.stream.release_socket(), delay, limits, h2_budget);
+                    connection.http2 = &http2;
+                    co_await http2.run(buffer, &*up);
+                    connection.http2 = nullptr;
+                    co_return;
+                }
+            }
             auto [res, wait] = exchange::answer(parser.get(), delay);
             // The delay, in slices: a client that hung up meanwhile frees its
             // socket now, not after the whole delay (an attacker holding no
@@ -223,6 +272,7 @@ struct Server::Impl {
     // Destroyed after ioc, whose destructor may still destroy session frames.
     std::list<Connection*> connections;
     bool stopping = false;  // io thread only
+    h2::Budget h2_budget;   // io thread only
 
     net::io_context ioc{1};
     tcp::acceptor acceptor{ioc};

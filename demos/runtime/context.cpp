@@ -64,10 +64,18 @@ farm::AsyncClient& Context::farm() {
         // Thousands of requests at once: reusing connections costs more
         // than it saves (DESIGN.md).
         options.fresh_connections = params_.animals.size() > 100;
-        options.max_in_flight = request_budget(params_.farm_in_process);
+        options.http2 = uses_http2(params_);
+        options.max_in_flight = request_budget(params_.farm_in_process);  // and if the farm will not upgrade
+        options.max_in_flight_http2 = http2_budget;
         farm_ = std::make_unique<farm::AsyncClient>(io_, options);
     }
     return *farm_;
+}
+
+bool uses_http2(const Params& params) { return params.farm_in_process && params.animals.size() > 100; }
+
+long run_budget(const Params& params) {
+    return uses_http2(params) ? http2_budget : request_budget(params.farm_in_process);
 }
 
 long request_budget(bool farm_in_process) {

@@ -49,6 +49,16 @@ struct Params {
 // open-files limit; 0: no limit). The others queue and start as these end.
 long request_budget(bool farm_in_process);
 
+// Thousands of requests to the embedded farm go over HTTP/2, a thousand to
+// a connection (farm/h2.hpp), so descriptors no longer bound them; memory
+// does, at about 12 KB a request. A few requests go over HTTP/1.1, as in
+// the talk's Python.
+bool uses_http2(const Params& params);
+inline constexpr long http2_budget = 10'000;
+
+// How many requests `params`' run keeps in flight at once (0: no limit).
+long run_budget(const Params& params);
+
 // Step requests from the presenter to a demo waiting in step().
 class Stepper {
 public:
