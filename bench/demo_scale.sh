@@ -2,9 +2,10 @@
 # farm-await and farm-stackless at scale, delay 1 s: wall time, CPU time,
 # peak RSS, and failed requests.
 #   - against a separate farm process: 1,000 and 10,000 animals;
-#   - against the embedded farm (both ends of every connection in one
-#     process, so the open-files limit halves what is in flight; the rest
-#     queue): 1,000, 10,000 and 50,000 animals (farm-await).
+#   - against the embedded farm, over HTTP/2 (more than 100 animals: a
+#     thousand requests a connection, 10,000 in flight, the rest queue):
+#     1,000, 10,000 and 50,000 animals (farm-await).
+# The separate farm is spoken to in HTTP/1.1, a connection a request.
 # Usage: bench/demo_scale.sh [build/livedeck]
 set -euo pipefail
 livedeck=${1:-build/livedeck}

@@ -134,7 +134,6 @@ private:
         bool answered = false;
         Reply reply;
         std::size_t sent = 0;  // bytes of reply.body handed to nghttp2
-        std::string status, length;  // the header values nghttp2 points at until sent
         net::steady_timer delay;
     };
 
@@ -288,8 +287,9 @@ void Session::start(std::int32_t id) {
 void Session::answer(std::int32_t id) {
     Request* request = find(id);
     if (!request) return;
-    request->status = std::to_string(request->reply.status);
-    request->length = std::to_string(request->reply.body.size());
+    // nghttp2_submit_response() copies names and values.
+    const std::string status = std::to_string(request->reply.status);
+    const std::string length = std::to_string(request->reply.body.size());
     auto header = [](std::string_view name, std::string_view value) {
         return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
                           reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(),
@@ -297,10 +297,10 @@ void Session::answer(std::int32_t id) {
     };
     const bool head = request->method == "HEAD";
     std::array<nghttp2_nv, 5> headers{
-        header(":status", request->status),
+        header(":status", status),
         header("server", "livedeck-farm"),
         header("content-type", "text/plain; charset=utf-8"),
-        header("content-length", request->length),
+        header("content-length", length),
         header("allow", "GET, HEAD"),
     };
     const std::size_t count = request->reply.status == 405 ? 5 : 4;
