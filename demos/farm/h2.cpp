@@ -349,6 +349,10 @@ net::awaitable<void> Session::run(beast::flat_buffer& received, const Upgrade* u
         close();
         co_return;
     }
+    {
+        beast::error_code ignored;  // answers go out as they are ready, not after Nagle's wait
+        stream_.socket().set_option(net::ip::tcp::no_delay(true), ignored);
+    }
     if (upgrade) {  // the HTTP/1.1 request is stream 1, its request sent
         const auto* settings = reinterpret_cast<const std::uint8_t*>(upgrade->settings.data());
         if (nghttp2_session_upgrade2(session_, settings, upgrade->settings.size(), upgrade->method == "HEAD",
