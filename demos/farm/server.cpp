@@ -1,4 +1,6 @@
 // The farm's HTTP server: Beast sessions as Asio coroutines on one thread.
+// A connection that opens with the HTTP/2 preface, or whose first request
+// asks to upgrade to h2c, goes on in HTTP/2 (h2.cpp).
 //
 // Shutdown runs in stages: stop() asks the io thread to close the acceptor
 // and every open connection (which also cancels each pending delay), waits a
@@ -189,13 +191,7 @@ struct Server::Impl {
             const auto opening = h2::classify({static_cast<const char*>(buffer.data().data()), buffer.size()});
             if (opening == h2::Opening::http1) break;
             if (opening == h2::Opening::http2) {
-                h2::Limits limits;
-                limits.idle_timeout = options.read_timeout;
-                limits.write_timeout = options.write_timeout;
-                h2::Connection http2(connection.stream.release_socket(), delay, limits, h2_budget);
-                connection.http2 = &http2;
-                co_await http2.run(buffer);
-                connection.http2 = nullptr;
+                co_await serve_http2(connection, buffer, nullptr);
                 co_return;
             }
             beast::error_code ec;
@@ -236,13 +232,7 @@ struct Server::Impl {
                     co_await net::async_write(connection.stream, net::buffer(switching),
                                               net::redirect_error(net::use_awaitable, ec));
                     if (ec) co_return;
-                    h2::Limits limits;
-                    limits.idle_timeout = options.read_timeout;
-                    limits.write_timeout = options.write_timeout;
-                    h2::Connection http2(connection.stream.release_socket(), delay, limits, h2_budget);
-                    connection.http2 = &http2;
-                    co_await http2.run(buffer, &*up);
-                    connection.http2 = nullptr;
+                    co_await serve_http2(connection, buffer, &*up);
                     co_return;
                 }
             }
@@ -267,6 +257,19 @@ struct Server::Impl {
         }
         beast::error_code ignored;
         connection.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    // The rest of a connection, in HTTP/2 (farm/h2.hpp); stop() reaches it
+    // through connection.http2.
+    net::awaitable<void> serve_http2(Connection& connection, beast::flat_buffer& received,
+                                     const h2::Upgrade* upgrade) {
+        h2::Limits limits;
+        limits.idle_timeout = options.read_timeout;
+        limits.write_timeout = options.write_timeout;
+        h2::Connection http2(connection.stream.release_socket(), delay, limits, h2_budget);
+        connection.http2 = &http2;
+        co_await http2.run(received, upgrade);
+        connection.http2 = nullptr;
     }
 
     // Destroyed after ioc, whose destructor may still destroy session frames.
