@@ -41,6 +41,7 @@
 #include <deque>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace livedeck::farm {
 
@@ -85,6 +86,7 @@ private:
         Easy easy;
         int open_errno = 0;       // socket() failed (e.g. EMFILE) in on_open
         std::size_t* opened = nullptr;  // the client's count of sockets opened
+        curl_socket_t socket = CURL_SOCKET_BAD;  // the last one it opened (the probe's connection)
         std::string watch_error;  // the reactor would not watch its socket
         std::string what() const { return "GET " + url + ": "; }
     };
@@ -153,6 +155,7 @@ private:
     // HTTP/2: how many requests the probed connections carry at once
     // (launch_probe()), and whether a probe is out.
     std::size_t h2_capacity_ = 0;
+    std::unordered_set<curl_socket_t> h2_sockets_;  // the connections counted in it
     std::size_t connections_ = 0;  // sockets curl has opened
     bool probing_ = false;
     Multi multi_;  // last: cleaned up first, while the state its callbacks touch still lives
@@ -245,10 +248,11 @@ void AsyncClient::Impl::probed(const Transfer& probe, CURLcode result) {
     long version = 0, status = 0;
     curl_easy_getinfo(probe.easy.get(), CURLINFO_HTTP_VERSION, &version);
     curl_easy_getinfo(probe.easy.get(), CURLINFO_RESPONSE_CODE, &status);
-    if (result == CURLE_OK && version == CURL_HTTP_VERSION_2_0 && status == 200)
-        h2_capacity_ += static_cast<std::size_t>(options_.max_streams);
-    else
+    if (result == CURLE_OK && version == CURL_HTTP_VERSION_2_0 && status == 200 && probe.socket != CURL_SOCKET_BAD) {
+        if (h2_sockets_.insert(probe.socket).second) h2_capacity_ += static_cast<std::size_t>(options_.max_streams);
+    } else {
         options_.http2 = false;
+    }
 }
 
 void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
@@ -276,6 +280,8 @@ void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
         set(easy, CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
         if (options_.http2) {
             set(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2_0));  // Upgrade: h2c
+            // A probe opens a connection of its own, whose room it then counts.
+            if (!transfer->handler) set(easy, CURLOPT_FRESH_CONNECT, 1L);
         } else if (options_.fresh_connections) {
             set(easy, CURLOPT_FRESH_CONNECT, 1L);
             set(easy, CURLOPT_FORBID_REUSE, 1L);
@@ -433,6 +439,7 @@ curl_socket_t AsyncClient::Impl::on_open(void* clientp, curlsocktype purpose, cu
         return CURL_SOCKET_BAD;
     }
     if (transfer.opened) ++*transfer.opened;
+    transfer.socket = fd;
     return fd;
 }
 
@@ -440,7 +447,8 @@ curl_socket_t AsyncClient::Impl::on_open(void* clientp, curlsocktype purpose, cu
 int AsyncClient::Impl::on_close(void* clientp, curl_socket_t s) noexcept {
     auto& self = *static_cast<Impl*>(clientp);
     self.forget(s);
-    self.h2_capacity_ = 0;  // HTTP/2: count again, one probe a connection
+    if (self.h2_sockets_.erase(s) > 0)  // HTTP/2: a probed connection's room is gone
+        self.h2_capacity_ -= std::min(self.h2_capacity_, static_cast<std::size_t>(self.options_.max_streams));
     return ::close(s);
 }
 

@@ -76,7 +76,8 @@ bool has_token(std::string_view list, std::string_view token) {
         while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
         while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
         if (item.size() == token.size() &&
-            std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) { return std::tolower(a) == b; }))
+            std::equal(item.begin(), item.end(), token.begin(),
+                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
             return true;
         if (comma == std::string_view::npos) break;
         list.remove_prefix(comma + 1);
@@ -84,13 +85,31 @@ bool has_token(std::string_view list, std::string_view token) {
     return false;
 }
 
+// Whether a SETTINGS payload is one nghttp2_session_upgrade2() takes: whole
+// 6-byte entries with values in their ranges (RFC 9113 §6.5.2).
+bool valid_settings(std::string_view payload) {
+    if (payload.size() % 6 != 0) return false;
+    for (std::size_t i = 0; i < payload.size(); i += 6) {
+        auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(payload[i + k])); };
+        const std::uint32_t id = byte(0) << 8 | byte(1);
+        const std::uint32_t value = byte(2) << 24 | byte(3) << 16 | byte(4) << 8 | byte(5);
+        if ((id == NGHTTP2_SETTINGS_ENABLE_PUSH || id == NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL) && value > 1)
+            return false;
+        if (id == NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE && value > static_cast<std::uint32_t>(NGHTTP2_MAX_WINDOW_SIZE))
+            return false;
+        if (id == NGHTTP2_SETTINGS_MAX_FRAME_SIZE && (value < (1U << 14) || value > (1U << 24) - 1)) return false;
+    }
+    return true;
+}
+
 }  // namespace
 
-std::optional<Upgrade> wants_upgrade(std::string_view upgrade, std::string_view http2_settings,
+std::optional<Upgrade> wants_upgrade(std::string_view upgrade, std::optional<std::string_view> http2_settings,
                                      std::string_view method, std::string_view target) {
-    if (!has_token(upgrade, "h2c") || http2_settings.size() > 1024) return std::nullopt;
-    auto settings = base64url(http2_settings);
-    if (!settings) return std::nullopt;
+    // RFC 7540 §3.2: the request carries exactly one HTTP2-Settings.
+    if (!has_token(upgrade, "h2c") || !http2_settings || http2_settings->size() > 1024) return std::nullopt;
+    auto settings = base64url(*http2_settings);
+    if (!settings || !valid_settings(*settings)) return std::nullopt;
     return Upgrade{std::move(*settings), std::string(method), std::string(target)};
 }
 
@@ -127,14 +146,20 @@ public:
 
 private:
     // One request (an HTTP/2 stream): its request line, then its answer.
+    // Its timer bounds each phase: the request must arrive whole within the
+    // read timeout, waits out its delay, and its answer must be taken within
+    // the write timeout (a client that opens no flow-control window takes
+    // none); a phase that runs out resets the stream.
+    enum class Phase { reading, waiting, sending };
     struct Request {
-        explicit Request(const net::any_io_executor& executor) : delay(executor) {}
+        explicit Request(const net::any_io_executor& executor) : timer(executor) {}
         std::string method;
         std::string path;
-        bool answered = false;
+        std::size_t header_bytes = 0;  // as HTTP/2 counts a header list (RFC 9113 §6.5.2)
+        Phase phase = Phase::reading;
         Reply reply;
         std::size_t sent = 0;  // bytes of reply.body handed to nghttp2
-        net::steady_timer delay;
+        net::steady_timer timer;
     };
 
     Request* find(std::int32_t id) {
@@ -144,9 +169,13 @@ private:
 
     bool start_session();
     void arm_idle();
+    void arm(std::int32_t id, Request& request, Phase phase, std::chrono::milliseconds after);
+    void on_timer(std::int32_t id);
     void start(std::int32_t id);
     void answer(std::int32_t id);
     void flush();
+    void finish_reading() noexcept;
+    void maybe_end();
 
     static int on_begin_headers(nghttp2_session*, const nghttp2_frame* frame, void* user) noexcept;
     static int on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name, std::size_t namelen,
@@ -165,8 +194,15 @@ private:
     std::unordered_map<std::int32_t, std::unique_ptr<Request>> requests_;
     std::string writing_;  // bytes on their way to the socket
     bool write_pending_ = false;
+    bool reading_done_ = false;  // run() reads no more
+    bool terminating_ = false;   // a GOAWAY for a protocol error: close once it is written
     bool closed_ = false;
 };
+
+// The largest header list taken, as Beast's limit over HTTP/1.1.
+// (SETTINGS_MAX_HEADER_LIST_SIZE only advises the client: nghttp2 does not
+// enforce it on what it receives.)
+constexpr std::size_t max_header_bytes = 8 * 1024;
 
 //-----------------------------------------------------------------------------
 // [SECTION] Session: nghttp2's callbacks
@@ -183,8 +219,10 @@ int Session::on_begin_headers(nghttp2_session* session, const nghttp2_frame* fra
             nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id, NGHTTP2_REFUSED_STREAM);
             return 0;
         }
-        self.requests_[frame->hd.stream_id] = std::make_unique<Request>(self.stream_.get_executor());
+        auto& request = self.requests_[frame->hd.stream_id];
+        request = std::make_unique<Request>(self.stream_.get_executor());
         ++self.budget_.open;
+        self.arm(frame->hd.stream_id, *request, Phase::reading, self.limits_.idle_timeout);
     } catch (...) {
         nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id, NGHTTP2_INTERNAL_ERROR);
     }
@@ -199,6 +237,8 @@ int Session::on_header(nghttp2_session*, const nghttp2_frame* frame, const std::
     if (!request) return 0;
     const std::string_view key(reinterpret_cast<const char*>(name), namelen);
     const std::string_view text(reinterpret_cast<const char*>(value), valuelen);
+    request->header_bytes += namelen + valuelen + 32;
+    if (request->header_bytes > max_header_bytes) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;  // resets it
     try {
         if (key == ":method") request->method = text;
         else if (key == ":path") request->path = text;
@@ -212,15 +252,24 @@ int Session::on_frame_recv(nghttp2_session*, const nghttp2_frame* frame, void* u
     auto& self = *static_cast<Session*>(user);
     const bool request_ends = (frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
                               (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
-    if (request_ends) self.start(frame->hd.stream_id);
+    if (!request_ends) return 0;
+    try {
+        self.start(frame->hd.stream_id);
+    } catch (...) {
+        nghttp2_submit_rst_stream(self.session_, NGHTTP2_FLAG_NONE, frame->hd.stream_id, NGHTTP2_INTERNAL_ERROR);
+    }
     return 0;
 }
 
 // The client reset the stream, or its answer has gone: either way it is done.
 int Session::on_stream_close(nghttp2_session*, std::int32_t id, std::uint32_t, void* user) noexcept {
     auto& self = *static_cast<Session*>(user);
-    if (self.requests_.erase(id) > 0) --self.budget_.open;  // cancels a delay still running
-    if (self.requests_.empty()) self.arm_idle();
+    if (self.requests_.erase(id) > 0) --self.budget_.open;  // cancels its timer
+    try {
+        if (self.requests_.empty()) self.arm_idle();
+    } catch (...) {
+        self.close();  // nothing would end an idle connection
+    }
     return 0;
 }
 
@@ -269,19 +318,37 @@ void Session::arm_idle() {
     });
 }
 
+void Session::arm(std::int32_t id, Request& request, Phase phase, std::chrono::milliseconds after) {
+    request.phase = phase;
+    request.timer.expires_after(after);  // cancels the previous phase's wait
+    request.timer.async_wait([self = shared_from_this(), id](const boost::system::error_code& ec) {
+        if (!ec && !self->closed_) self->on_timer(id);
+    });
+}
+
+void Session::on_timer(std::int32_t id) {
+    Request* request = find(id);
+    if (!request) return;
+    try {
+        if (request->phase == Phase::waiting) {
+            answer(id);
+            arm(id, *request, Phase::sending, limits_.write_timeout);
+        } else {  // the request never came whole, or its answer was never taken
+            nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
+        }
+    } catch (...) {
+        nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_INTERNAL_ERROR);
+    }
+    flush();
+}
+
 // A whole request: route it, and answer when its delay has passed.
 void Session::start(std::int32_t id) {
     Request* request = find(id);
-    if (!request || request->answered) return;
-    request->answered = true;
+    if (!request || request->phase != Phase::reading) return;
     const std::string_view path = request->path;
     request->reply = route(request->method, path, delay_);
-    request->delay.expires_after(request->reply.delay);
-    request->delay.async_wait([self = shared_from_this(), id](const boost::system::error_code& ec) {
-        if (ec || self->closed_) return;
-        self->answer(id);
-        self->flush();
-    });
+    arm(id, *request, Phase::waiting, request->reply.delay);
 }
 
 void Session::answer(std::int32_t id) {
@@ -311,6 +378,23 @@ void Session::answer(std::int32_t id) {
         nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_INTERNAL_ERROR);
 }
 
+// Once nghttp2 reads no more (the client's GOAWAY), the connection ends when
+// every open request is answered and written, or, after a protocol error,
+// as soon as the GOAWAY saying so is written.
+void Session::finish_reading() noexcept {
+    reading_done_ = true;
+    try {
+        maybe_end();
+    } catch (...) {
+        close();
+    }
+}
+
+void Session::maybe_end() {
+    if (closed_ || !reading_done_ || write_pending_) return;  // the write's end comes back here
+    if (terminating_ || requests_.empty()) close();
+}
+
 // Writes what nghttp2 has to send, one write at a time.
 void Session::flush() {
     if (closed_ || write_pending_) return;
@@ -328,6 +412,7 @@ void Session::flush() {
     if (writing_.empty()) {
         // nghttp2 is done with the connection (a GOAWAY both ways): end it.
         if (!nghttp2_session_want_read(session_) && !nghttp2_session_want_write(session_)) close();
+        else maybe_end();
         return;
     }
     write_pending_ = true;
@@ -345,6 +430,10 @@ void Session::flush() {
 
 net::awaitable<void> Session::run(beast::flat_buffer& received, const Upgrade* upgrade) {
     auto self = shared_from_this();  // lives while this coroutine does
+    struct Finish {
+        Session& session;
+        ~Finish() { session.finish_reading(); }
+    } finish{*this};  // however run() ends, the connection ends or drains
     if (!start_session()) {
         close();
         co_return;
@@ -371,6 +460,7 @@ net::awaitable<void> Session::run(beast::flat_buffer& received, const Upgrade* u
     auto feed = [&](const void* data, std::size_t size) {
         const ssize_t rc = nghttp2_session_mem_recv(session_, static_cast<const std::uint8_t*>(data), size);
         if (rc < 0) {  // a protocol error: nghttp2 has queued a GOAWAY
+            terminating_ = true;
             flush();
             return false;
         }
@@ -387,10 +477,13 @@ net::awaitable<void> Session::run(beast::flat_buffer& received, const Upgrade* u
         beast::error_code ec;
         const std::size_t n =
             co_await stream_.async_read_some(net::buffer(buffer), net::redirect_error(net::use_awaitable, ec));
-        if (ec || closed_) break;
+        if (closed_) break;
+        if (ec) {  // a client that hung up (or only half-closed: HTTP/2 ends streams, not sockets) is gone
+            close();
+            break;
+        }
         fine = feed(buffer.data(), n);
     }
-    close();
 }
 
 //-----------------------------------------------------------------------------

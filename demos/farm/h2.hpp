@@ -37,7 +37,10 @@ struct Upgrade {
     std::string method;
     std::string path;
 };
-std::optional<Upgrade> wants_upgrade(std::string_view upgrade, std::string_view http2_settings,
+// `http2_settings`: the header's value, nullopt when the request has none.
+// Nothing when the request does not ask for h2c, or asks with settings
+// nghttp2 would refuse (then it is answered in HTTP/1.1).
+std::optional<Upgrade> wants_upgrade(std::string_view upgrade, std::optional<std::string_view> http2_settings,
                                      std::string_view method, std::string_view target);
 
 struct Limits {

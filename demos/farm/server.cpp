@@ -30,6 +30,7 @@
 #include <iostream>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <thread>
@@ -222,10 +223,16 @@ struct Server::Impl {
                 const auto& req = parser.get();
                 const auto method = req.method_string();
                 const auto target = req.target();
-                const auto settings = req["HTTP2-Settings"];
                 const auto upgrade = req[http::field::upgrade];
-                if (auto up = h2::wants_upgrade({upgrade.data(), upgrade.size()}, {settings.data(), settings.size()},
-                                                {method.data(), method.size()}, {target.data(), target.size()})) {
+                std::optional<std::string_view> settings;
+                if (const auto it = req.find("HTTP2-Settings"); it != req.end())
+                    settings = std::string_view(it->value().data(), it->value().size());
+                // (A farm holding all the HTTP/2 requests it takes answers this one in HTTP/1.1.)
+                auto up = h2_budget.open < h2_budget.max
+                              ? h2::wants_upgrade({upgrade.data(), upgrade.size()}, settings,
+                                                  {method.data(), method.size()}, {target.data(), target.size()})
+                              : std::nullopt;
+                if (up) {
                     static constexpr std::string_view switching =
                         "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
                     connection.stream.expires_after(options.write_timeout);
