@@ -18,8 +18,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <optional>
-#include <string_view>
 
 namespace {
 
@@ -110,16 +108,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         // An `Upgrade: h2c` request is checked as server.cpp checks it (its
         // HTTP/2 frames are nghttp2's to read, not fuzzed here).
-        const auto& req = parser.get();
-        const auto upgrade_to = req[http::field::upgrade];
-        std::optional<std::string_view> settings;
-        if (const auto it = req.find("HTTP2-Settings"); it != req.end())
-            settings = std::string_view(it->value().data(), it->value().size());
-        const auto method = req.method_string();
-        const auto target = req.target();
-        if (auto upgrade = h2::wants_upgrade({upgrade_to.data(), upgrade_to.size()}, settings,
-                                             {method.data(), method.size()}, {target.data(), target.size()})) {
-            if (upgrade->settings.size() > settings->size() || upgrade->settings.size() % 6 != 0) {
+        if (auto upgrade = h2::wants_upgrade(parser.get())) {
+            if (upgrade->settings.size() > parser.get()["HTTP2-Settings"].size() || upgrade->settings.size() % 6 != 0) {
                 std::fprintf(stderr, "fuzz_farm_request: decoded SETTINGS longer than their base64url\n");
                 std::abort();
             }

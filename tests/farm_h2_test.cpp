@@ -28,19 +28,12 @@ using namespace std::string_literals;
 using livedeck::farm::Server;
 using livedeck::test::RawConnection;
 using livedeck::test::open_fds;
+using livedeck::test::since;
 using Clock = std::chrono::steady_clock;
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
 constexpr auto delay = 300ms;
-
-std::chrono::milliseconds since(Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
-
-}  // namespace
-
-namespace {
 
 struct H2Reply {
     CURLcode result = CURLE_OK;

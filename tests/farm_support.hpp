@@ -1,5 +1,6 @@
 // Helpers for the farm's server tests (farm_test.cpp, farm_h2_test.cpp):
-// a raw TCP connection to the farm, and this process's open descriptors.
+// a raw TCP connection to the farm, this process's open descriptors, and
+// the time since a start.
 #pragma once
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -8,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <string_view>
@@ -37,6 +39,10 @@ inline std::size_t open_fds() {
     std::size_t n = 0;
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
     return n;
+}
+
+inline std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
 }
 
 }  // namespace livedeck::test

@@ -31,6 +31,7 @@ using livedeck::farm::animals;
 using livedeck::farm::route;
 using livedeck::test::RawConnection;
 using livedeck::test::open_fds;
+using livedeck::test::since;
 using Clock = std::chrono::steady_clock;
 
 namespace net = boost::asio;
@@ -39,10 +40,6 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 
 constexpr auto delay = 300ms;
-
-std::chrono::milliseconds since(Clock::time_point start) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
 
 // ---- route() -------------------------------------------------------------
 

@@ -152,10 +152,10 @@ private:
     std::map<std::uint64_t, std::unique_ptr<Transfer>> transfers_;  // on curl's multi handle
     std::deque<std::unique_ptr<Transfer>> queued_;  // not started yet: no curl handle
     bool pump_posted_ = false;  // a launch_queued() is posted
-    // HTTP/2: how many requests the probed connections carry at once
-    // (launch_probe()), and whether a probe is out.
-    std::size_t h2_capacity_ = 0;
-    std::unordered_set<curl_socket_t> h2_sockets_;  // the connections counted in it
+    // HTTP/2: the connections a probe opened (launch_probe()), each with
+    // room for max_streams requests, and whether a probe is out.
+    std::unordered_set<curl_socket_t> h2_sockets_;
+    std::size_t h2_capacity() const { return h2_sockets_.size() * static_cast<std::size_t>(options_.max_streams); }
     std::size_t connections_ = 0;  // sockets curl has opened
     bool probing_ = false;
     Multi multi_;  // last: cleaned up first, while the state its callbacks touch still lives
@@ -212,7 +212,7 @@ void AsyncClient::Impl::pump_later() {
 // Never called from inside a curl callback.
 void AsyncClient::Impl::launch_queued() {
     for (int n = 0; n < launch_batch && has_room() && !queued_.empty(); ++n) {
-        if (options_.http2 && transfers_.size() >= h2_capacity_) {
+        if (options_.http2 && transfers_.size() >= h2_capacity()) {
             launch_probe();  // every connection is full: open one more
             break;
         }
@@ -248,11 +248,10 @@ void AsyncClient::Impl::probed(const Transfer& probe, CURLcode result) {
     long version = 0, status = 0;
     curl_easy_getinfo(probe.easy.get(), CURLINFO_HTTP_VERSION, &version);
     curl_easy_getinfo(probe.easy.get(), CURLINFO_RESPONSE_CODE, &status);
-    if (result == CURLE_OK && version == CURL_HTTP_VERSION_2_0 && status == 200 && probe.socket != CURL_SOCKET_BAD) {
-        if (h2_sockets_.insert(probe.socket).second) h2_capacity_ += static_cast<std::size_t>(options_.max_streams);
-    } else {
+    if (result == CURLE_OK && version == CURL_HTTP_VERSION_2_0 && status == 200 && probe.socket != CURL_SOCKET_BAD)
+        h2_sockets_.insert(probe.socket);
+    else
         options_.http2 = false;
-    }
 }
 
 void AsyncClient::Impl::launch(std::unique_ptr<Transfer> transfer) {
@@ -447,8 +446,7 @@ curl_socket_t AsyncClient::Impl::on_open(void* clientp, curlsocktype purpose, cu
 int AsyncClient::Impl::on_close(void* clientp, curl_socket_t s) noexcept {
     auto& self = *static_cast<Impl*>(clientp);
     self.forget(s);
-    if (self.h2_sockets_.erase(s) > 0)  // HTTP/2: a probed connection's room is gone
-        self.h2_capacity_ -= std::min(self.h2_capacity_, static_cast<std::size_t>(self.options_.max_streams));
+    self.h2_sockets_.erase(s);  // HTTP/2: a probed connection's room goes with it
     return ::close(s);
 }
 

@@ -13,7 +13,7 @@
 // [SECTION] Connection
 #include "farm/h2.hpp"
 
-#include "farm/farm.hpp"
+#include "farm/exchange.hpp"
 
 // GCC 12 mistakes Asio's recycling allocator for awaitable frames for a
 // new/delete mismatch (chriskohlhoff/asio#1391 and friends); it is not one.
@@ -28,9 +28,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace livedeck::farm::h2 {
 
@@ -113,6 +116,17 @@ std::optional<Upgrade> wants_upgrade(std::string_view upgrade, std::optional<std
     return Upgrade{std::move(*settings), std::string(method), std::string(target)};
 }
 
+std::optional<Upgrade> wants_upgrade(const exchange::Request& request) {
+    std::optional<std::string_view> settings;
+    if (const auto it = request.find("HTTP2-Settings"); it != request.end())
+        settings = std::string_view(it->value().data(), it->value().size());
+    const auto upgrade = request[boost::beast::http::field::upgrade];
+    const auto method = request.method_string();
+    const auto target = request.target();
+    return wants_upgrade({upgrade.data(), upgrade.size()}, settings, {method.data(), method.size()},
+                         {target.data(), target.size()});
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Session: state
 //-----------------------------------------------------------------------------
@@ -157,8 +171,8 @@ private:
         std::string path;
         std::size_t header_bytes = 0;  // as HTTP/2 counts a header list (RFC 9113 §6.5.2)
         Phase phase = Phase::reading;
-        Reply reply;
-        std::size_t sent = 0;  // bytes of reply.body handed to nghttp2
+        exchange::Response response;  // as over HTTP/1.1, its fields sent as HTTP/2 headers
+        std::size_t sent = 0;  // bytes of response.body() handed to nghttp2
         net::steady_timer timer;
     };
 
@@ -278,7 +292,7 @@ ssize_t Session::read_body(nghttp2_session*, std::int32_t id, std::uint8_t* buf,
     auto& self = *static_cast<Session*>(user);
     Request* request = self.find(id);
     if (!request) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    const std::string& body = request->reply.body;
+    const std::string& body = request->response.body();
     const std::size_t n = std::min(length, body.size() - request->sent);
     std::memcpy(buf, body.data() + request->sent, n);
     request->sent += n;
@@ -346,35 +360,41 @@ void Session::on_timer(std::int32_t id) {
 void Session::start(std::int32_t id) {
     Request* request = find(id);
     if (!request || request->phase != Phase::reading) return;
-    const std::string_view path = request->path;
-    request->reply = route(request->method, path, delay_);
-    arm(id, *request, Phase::waiting, request->reply.delay);
+    // The answer HTTP/1.1 gives (exchange.hpp): status, fields, a HEAD's empty body.
+    exchange::Request as_http1;
+    as_http1.method_string(request->method);
+    as_http1.target(request->path);
+    as_http1.version(11);
+    exchange::Answer answer = exchange::answer(as_http1, delay_);
+    request->response = std::move(answer.response);
+    arm(id, *request, Phase::waiting, answer.delay);
 }
 
 void Session::answer(std::int32_t id) {
     Request* request = find(id);
     if (!request) return;
-    // nghttp2_submit_response() copies names and values.
-    const std::string status = std::to_string(request->reply.status);
-    const std::string length = std::to_string(request->reply.body.size());
-    auto header = [](std::string_view name, std::string_view value) {
-        return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
-                          reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(),
-                          value.size(), NGHTTP2_NV_FLAG_NONE};
-    };
-    const bool head = request->method == "HEAD";
-    std::array<nghttp2_nv, 5> headers{
-        header(":status", status),
-        header("server", "livedeck-farm"),
-        header("content-type", "text/plain; charset=utf-8"),
-        header("content-length", length),
-        header("allow", "GET, HEAD"),
-    };
-    const std::size_t count = request->reply.status == 405 ? 5 : 4;
+    const exchange::Response& response = request->response;
+    // HTTP/2 wants names in lower case and no connection-specific fields
+    // (RFC 9113 §8.2); nghttp2_submit_response() copies names and values.
+    const std::string status = std::to_string(response.result_int());
+    std::vector<std::pair<std::string, std::string_view>> fields;
+    fields.emplace_back(":status", status);
+    for (const auto& field : response) {
+        std::string name(field.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (name == "connection" || name == "keep-alive" || name == "transfer-encoding") continue;
+        fields.emplace_back(std::move(name), std::string_view(field.value().data(), field.value().size()));
+    }
+    std::vector<nghttp2_nv> headers;
+    headers.reserve(fields.size());
+    for (const auto& [name, value] : fields)
+        headers.push_back({reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
+                           reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
+                           NGHTTP2_NV_FLAG_NONE});
     nghttp2_data_provider body{};
     body.read_callback = &read_body;
-    if (nghttp2_submit_response(session_, id, headers.data(), count,
-                                head || request->reply.body.empty() ? nullptr : &body) != 0)
+    if (nghttp2_submit_response(session_, id, headers.data(), headers.size(),
+                                response.body().empty() ? nullptr : &body) != 0)
         nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_INTERNAL_ERROR);
 }
 

@@ -10,6 +10,8 @@
 // The answers are route()'s (farm.hpp), as over HTTP/1.1: same status,
 // body, delay and `?delay=`.
 #pragma once
+#include "farm/exchange.hpp"
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -42,6 +44,8 @@ struct Upgrade {
 // nghttp2 would refuse (then it is answered in HTTP/1.1).
 std::optional<Upgrade> wants_upgrade(std::string_view upgrade, std::optional<std::string_view> http2_settings,
                                      std::string_view method, std::string_view target);
+// The same, read from a request's fields (Upgrade, HTTP2-Settings).
+std::optional<Upgrade> wants_upgrade(const exchange::Request& request);
 
 struct Limits {
     std::uint32_t max_streams = 1000;                  // at once, per connection (SETTINGS)

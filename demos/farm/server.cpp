@@ -219,29 +219,16 @@ struct Server::Impl {
                 break;
             }
 
-            {
-                const auto& req = parser.get();
-                const auto method = req.method_string();
-                const auto target = req.target();
-                const auto upgrade = req[http::field::upgrade];
-                std::optional<std::string_view> settings;
-                if (const auto it = req.find("HTTP2-Settings"); it != req.end())
-                    settings = std::string_view(it->value().data(), it->value().size());
-                // (A farm holding all the HTTP/2 requests it takes answers this one in HTTP/1.1.)
-                auto up = h2_budget.open < h2_budget.max
-                              ? h2::wants_upgrade({upgrade.data(), upgrade.size()}, settings,
-                                                  {method.data(), method.size()}, {target.data(), target.size()})
-                              : std::nullopt;
-                if (up) {
-                    static constexpr std::string_view switching =
-                        "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
-                    connection.stream.expires_after(options.write_timeout);
-                    co_await net::async_write(connection.stream, net::buffer(switching),
-                                              net::redirect_error(net::use_awaitable, ec));
-                    if (ec) co_return;
-                    co_await serve_http2(connection, buffer, &*up);
-                    co_return;
-                }
+            // (A farm holding all the HTTP/2 requests it takes answers this one in HTTP/1.1.)
+            if (auto up = h2_budget.open < h2_budget.max ? h2::wants_upgrade(parser.get()) : std::nullopt) {
+                static constexpr std::string_view switching =
+                    "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n";
+                connection.stream.expires_after(options.write_timeout);
+                co_await net::async_write(connection.stream, net::buffer(switching),
+                                          net::redirect_error(net::use_awaitable, ec));
+                if (ec) co_return;
+                co_await serve_http2(connection, buffer, &*up);
+                co_return;
             }
             auto [res, wait] = exchange::answer(parser.get(), delay);
             // The delay, in slices: a client that hung up meanwhile frees its

@@ -32,6 +32,10 @@ int demo_line_of(const std::source_location& where) {
     return file.ends_with(".cpp") ? line_of(where) : 0;
 }
 
+// A run above this many requests is one of thousands: it goes over HTTP/2
+// (to the embedded farm) or on fresh connections (to another).
+constexpr std::size_t many_requests = 100;
+
 }  // namespace
 
 std::string request_url(const Params& params, std::string_view animal) {
@@ -63,7 +67,7 @@ farm::AsyncClient& Context::farm() {
         options.timeout = params_.request_timeout;
         // Thousands of requests at once: reusing connections costs more
         // than it saves (DESIGN.md).
-        options.fresh_connections = params_.animals.size() > 100;
+        options.fresh_connections = params_.animals.size() > many_requests;
         options.http2 = uses_http2(params_);
         options.max_in_flight = request_budget(params_.farm_in_process);  // and if the farm will not upgrade
         options.max_in_flight_http2 = http2_budget;
@@ -72,7 +76,7 @@ farm::AsyncClient& Context::farm() {
     return *farm_;
 }
 
-bool uses_http2(const Params& params) { return params.farm_in_process && params.animals.size() > 100; }
+bool uses_http2(const Params& params) { return params.farm_in_process && params.animals.size() > many_requests; }
 
 long run_budget(const Params& params) {
     return uses_http2(params) ? http2_budget : request_budget(params.farm_in_process);
